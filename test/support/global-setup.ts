@@ -1,0 +1,2 @@
+// Runs once before the suite: nothing global yet; each file builds its own app and database.
+export default function setup(): void {}
