@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../infra/clock.js';
+import type { Db } from '../../infra/db/database.js';
+import { sellersRepo } from '../../infra/db/repos/sellers-repo.js';
+import { DomainError, UnauthorizedError } from '../errors.js';
+import { hashSecret, makeSellerToken, secretMatches, sellerIdOfToken } from './secrets.js';
+
+/** OAuth errors in LWA's vocabulary (`invalid_client`, `invalid_grant`, …). */
+export class OAuthError extends DomainError {
+  readonly kind = 'invalid';
+  constructor(
+    readonly code:
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'invalid_grant'
+      | 'unsupported_grant_type'
+      | 'invalid_scope',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TokenRequest {
+  grantType: string | undefined;
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  refreshToken: string | undefined;
+  scope: string | undefined;
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken?: string;
+}
+
+export interface Principal {
+  sellerId: string;
+  clientId: string;
+  marketplaceIds: string[];
+  storefronts: string[];
+}
+
+/** Login with Amazon, as far as SP-API clients see it: token grants and access-token checks. */
+export class LwaService {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async grant(req: TokenRequest): Promise<IssuedToken> {
+    if (!req.grantType) throw new OAuthError('invalid_request', 'grant_type is required');
+    if (req.grantType !== 'refresh_token' && req.grantType !== 'client_credentials') {
+      throw new OAuthError('unsupported_grant_type', `grant_type "${req.grantType}" is not supported`);
+    }
+    if (!req.clientId || !req.clientSecret) {
+      throw new OAuthError('invalid_request', 'client_id and client_secret are required');
+    }
+    const cred = await sellersRepo.credentialByClientId(this.db, req.clientId);
+    if (!cred || cred.revoked_at || !secretMatches(req.clientSecret, cred.secret_hash)) {
+      throw new OAuthError('invalid_client', 'Client authentication failed');
+    }
+    if (req.grantType === 'refresh_token') {
+      if (!req.refreshToken) throw new OAuthError('invalid_request', 'refresh_token is required');
+      if (!secretMatches(req.refreshToken, cred.refresh_token_hash)) {
+        throw new OAuthError('invalid_grant', 'The request has an invalid grant parameter : refresh_token');
+      }
+    }
+    const accessToken = makeSellerToken('Atza|', cred.seller_id, randomBytes(32));
+    const now = this.clock.now();
+    await sellersRepo.insertAccessToken(this.db, {
+      seller_id: cred.seller_id,
+      token_hash: hashSecret(accessToken),
+      client_id: cred.client_id,
+      expires_at: new Date(now.getTime() + this.ttlSeconds * 1000),
+    });
+    return {
+      accessToken,
+      expiresIn: this.ttlSeconds,
+      ...(req.grantType === 'refresh_token' && req.refreshToken ? { refreshToken: req.refreshToken } : {}),
+    };
+  }
+
+  async authenticate(accessToken: string | undefined): Promise<Principal> {
+    if (!accessToken)
+      throw new UnauthorizedError('Access token is missing in the request header.', 'missing');
+    const sellerId = sellerIdOfToken('Atza|', accessToken);
+    const row = sellerId
+      ? await sellersRepo.accessToken(this.db, sellerId, hashSecret(accessToken))
+      : undefined;
+    if (!row)
+      throw new UnauthorizedError(
+        'The access token you provided is revoked, malformed or invalid.',
+        'invalid',
+      );
+    if (new Date(row.expires_at).getTime() <= this.clock.now().getTime()) {
+      throw new UnauthorizedError('The access token you provided has expired.', 'expired');
+    }
+    return {
+      sellerId: row.seller_id,
+      clientId: row.client_id,
+      marketplaceIds: row.marketplace_ids,
+      storefronts: row.storefronts,
+    };
+  }
+
+  /** Housekeeping: forget tokens expired for more than a day. */
+  async purgeExpired(): Promise<void> {
+    await sellersRepo.deleteAccessTokensExpiredBefore(
+      this.db,
+      new Date(this.clock.now().getTime() - 86_400_000),
+    );
+  }
+}

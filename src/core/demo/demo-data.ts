@@ -1,0 +1,202 @@
+import type { Clock } from '../../infra/clock.js';
+import type { IngestService } from '../invoices/ingest-service.js';
+import { BRAZIL } from '../marketplaces.js';
+import { buildCancellationEventXml, buildNfeXml, type NfeBuildOutcome } from '../nfe/build.js';
+import { makeCnpj, makeCpf } from '../nfe/cnpj.js';
+import type { OrderInput, OrdersService } from '../orders/orders-service.js';
+import type { IssuedCredentials, SellersService } from '../sellers/sellers-service.js';
+
+export const DEMO_SELLER_NAME = 'Loja Demonstração Ltda';
+/** A valid CNPJ reserved for the demo seller. */
+export const DEMO_CNPJ = makeCnpj('112223330001');
+
+export interface DemoOptions {
+  invoices: number;
+  /** Spread of issue dates back from now; a slice always falls in SP-API's default 24 h window. */
+  days?: number;
+  seed?: number;
+  /** Continue numbering after this many invoices (to add more to an existing demo seller). */
+  startAt?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DemoSummary {
+  invoices: number;
+  events: number;
+  orders: number;
+  byStatus: Record<string, number>;
+}
+
+/** Small deterministic PRNG (mulberry32): the same seed gives the same marketplace. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PRODUCTS = [
+  ['LIV-001', 'Livro Dom Casmurro', 39.9],
+  ['FON-220', 'Fone de ouvido Bluetooth', 189.0],
+  ['CAF-500', 'Cafe torrado 500g', 32.5],
+  ['CAM-M', 'Camiseta algodao M', 59.9],
+  ['PAN-24', 'Panela inox 24cm', 149.9],
+  ['LUM-LED', 'Luminaria LED de mesa', 89.0],
+] as const;
+
+function uuidFrom(rand: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/**
+ * Generates a marketplace's worth of NF-e for one seller and feeds it through the real ingestion
+ * path: sales with their symbolic returns (sharing a BUSINESS_TRANSACTION_ID), remittances, a mix
+ * of authorized, rejected and cancelled (all three encodings), plus one order per sale.
+ */
+export async function generateDemo(
+  deps: { ingest: IngestService; orders: OrdersService; clock: Clock },
+  sellerId: string,
+  cnpj: string,
+  opts: DemoOptions,
+): Promise<DemoSummary> {
+  const rand = prng(opts.seed ?? 42);
+  const now = deps.clock.now().getTime();
+  const spanMs = (opts.days ?? 30) * 86_400_000;
+  const summary: DemoSummary = { invoices: 0, events: 0, orders: 0, byStatus: {} };
+  const orders: OrderInput[] = [];
+  const emitter = { cnpj, name: DEMO_SELLER_NAME, uf: 'SP', ie: '110042490114' };
+  const start = opts.startAt ?? 0;
+  let lastSale: { key: string; txId: string } | undefined;
+
+  for (let i = 0; i < opts.invoices; i++) {
+    const n = start + i + 1;
+    // One in ten lands in the last 24 hours, so a default getInvoices call finds something.
+    const ago = i % 10 === 0 ? rand() * 86_400_000 * 0.9 : rand() * spanMs;
+    const issuedAt = new Date(Math.floor((now - ago) / 1000) * 1000);
+    const roll = rand();
+    const kind = lastSale && roll < 0.2 ? 'return' : roll < 0.3 ? 'remittance' : 'sale';
+    const status = rand();
+    const outcome: NfeBuildOutcome =
+      status < 0.86
+        ? {
+            kind: 'authorized',
+            protocol: `1352${String(n).padStart(11, '0')}`,
+            at: new Date(issuedAt.getTime() + 15_000),
+          }
+        : status < 0.93
+          ? {
+              kind: 'rejected',
+              cStat: '539',
+              xMotivo: 'Rejeicao: Duplicidade de NF-e com diferenca na Chave de Acesso',
+              at: issuedAt,
+            }
+          : status < 0.96
+            ? { kind: 'cancelled-cstat101', at: new Date(issuedAt.getTime() + 60_000) }
+            : { kind: 'cancelled-embedded-event', at: new Date(issuedAt.getTime() + 60_000) };
+    const product = PRODUCTS[Math.floor(rand() * PRODUCTS.length)] ?? PRODUCTS[0];
+    const quantity = 1 + Math.floor(rand() * 3);
+    const txId = kind === 'return' && lastSale ? lastSale.txId : uuidFrom(rand);
+    const cfop = kind === 'remittance' ? '5905' : kind === 'return' ? '1949' : '5102';
+    const { xml, accessKey } = buildNfeXml({
+      cUF: '35',
+      issuedAt,
+      emitter,
+      recipient:
+        kind === 'sale'
+          ? { cpf: makeCpf(String(100_000_000 + Math.floor(rand() * 800_000_000))), name: 'Cliente Final' }
+          : { cnpj: makeCnpj('159876540001'), name: 'Centro de Distribuicao Marketplace' },
+      series: kind === 'remittance' ? 2 : 1,
+      number: n,
+      natOp:
+        kind === 'remittance'
+          ? 'Remessa para deposito'
+          : kind === 'return'
+            ? 'Retorno simbolico'
+            : 'Venda de mercadoria',
+      tpNF: kind === 'return' ? '0' : '1',
+      items: [{ code: product[0], description: product[1], cfop, quantity, unitPrice: product[2] }],
+      ...(kind === 'return' && lastSale ? { referencedKeys: [lastSale.key] } : {}),
+      intermediary: { cnpj: makeCnpj('159876540001'), sellerId: 'DEMO-SELLER' },
+      outcome,
+    });
+    const orderId =
+      kind === 'sale'
+        ? `702-${String(n).padStart(7, '0')}-${String(n * 7)
+            .slice(-7)
+            .padStart(7, '0')}`
+        : undefined;
+    const types =
+      kind === 'remittance'
+        ? { invoiceType: 'REMITTANCE', transactionType: 'INBOUND_SHIPMENT' }
+        : kind === 'return'
+          ? { invoiceType: 'SYMBOLIC_RETURN', transactionType: 'CUSTOMER_SALES_SYMBOLIC' }
+          : { invoiceType: 'CUSTOMER_SALES', transactionType: 'CUSTOMER_SALES' };
+    const result = await deps.ingest.ingest(Buffer.from(xml), {
+      marketplaceId: BRAZIL,
+      ...types,
+      ...(kind !== 'remittance'
+        ? { transactionIdentifierName: 'BUSINESS_TRANSACTION_ID', transactionIdentifierId: txId }
+        : {}),
+      ...(orderId ? { orderId } : {}),
+    });
+    const finalStatus = result.invoice?.status ?? 'PENDING';
+    summary.byStatus[finalStatus] = (summary.byStatus[finalStatus] ?? 0) + 1;
+    summary.invoices++;
+
+    // A few authorized sales are cancelled afterwards by a separate event document (third encoding).
+    if (outcome.kind === 'authorized' && rand() < 0.02) {
+      await deps.ingest.ingest(
+        Buffer.from(
+          buildCancellationEventXml({
+            accessKey,
+            cnpj,
+            at: new Date(issuedAt.getTime() + 3_600_000),
+            protocol: outcome.protocol,
+            justification: 'Pedido cancelado pelo cliente antes do envio',
+          }),
+        ),
+      );
+      summary.byStatus[finalStatus]--;
+      summary.byStatus['CANCELED'] = (summary.byStatus['CANCELED'] ?? 0) + 1;
+      summary.events++;
+    }
+    if (kind === 'sale') {
+      lastSale = { key: accessKey, txId };
+      orders.push({
+        orderId: orderId as string,
+        sellerId,
+        marketplaceId: BRAZIL,
+        orderNumber: String(100_000 + n),
+        createdAt: new Date(issuedAt.getTime() - 3_600_000).toISOString(),
+        status: outcome.kind === 'authorized' ? 'shipped' : 'pending',
+        items: [{ orderItemId: `${n}01`, sku: product[0], status: 'shipped' }],
+      });
+    }
+    if (orders.length >= 500) {
+      summary.orders += (await deps.orders.upsertMany(orders.splice(0))).length;
+    }
+    if (opts.onProgress && (i + 1) % 1000 === 0) opts.onProgress(i + 1, opts.invoices);
+  }
+  if (orders.length) summary.orders += (await deps.orders.upsertMany(orders)).length;
+  return summary;
+}
+
+/** Creates the demo seller (valid CNPJ, Brazil marketplace, a Kaufland storefront) and its data. */
+export async function seedDemo(
+  deps: { sellers: SellersService; ingest: IngestService; orders: OrdersService; clock: Clock },
+  invoices = 300,
+): Promise<{ credentials: IssuedCredentials; summary: DemoSummary }> {
+  const credentials = await deps.sellers.create({
+    name: DEMO_SELLER_NAME,
+    cnpj: DEMO_CNPJ,
+    marketplaceIds: [BRAZIL],
+    storefronts: ['de'],
+  });
+  const summary = await generateDemo(deps, credentials.sellerId, DEMO_CNPJ, { invoices });
+  return { credentials, summary };
+}

@@ -1,0 +1,96 @@
+import type { SellerRow } from '../../infra/db/repos/sellers-repo.js';
+import { type FieldProblem, InvalidInputError } from '../errors.js';
+import { MARKETPLACES, optionValues } from '../marketplaces.js';
+import type { NfeInvoiceDocument } from '../nfe/types.js';
+
+/** What ingestion is told besides the document (query parameters of the operator API). */
+export interface IngestMeta {
+  marketplaceId?: string | undefined;
+  invoiceType?: string | undefined;
+  transactionType?: string | undefined;
+  transactionIdentifierName?: string | undefined;
+  transactionIdentifierId?: string | undefined;
+  orderId?: string | undefined;
+}
+
+export interface Classification {
+  marketplaceId: string;
+  invoiceType: string;
+  transactionType: string;
+  transactionIds: { name: string; id: string }[];
+  orderId: string | null;
+}
+
+// CFOPs of goods sent out without a sale: remittance for storage (5905/6905), other remittances (5949/6949).
+const REMITTANCE_CFOPS = new Set(['5905', '6905', '5949', '6949', '5152', '6152']);
+
+/**
+ * When the operator does not say, the type is read off the document: an inbound document that
+ * references a sale is its symbolic return, a remittance CFOP or nature marks a remittance to the
+ * fulfillment center, anything else is a customer sale.
+ */
+function inferTypes(doc: NfeInvoiceDocument): { invoiceType: string; transactionType: string } {
+  if (doc.tpNF === '0' && doc.referencedKeys.length > 0) {
+    return { invoiceType: 'SYMBOLIC_RETURN', transactionType: 'CUSTOMER_SALES_SYMBOLIC' };
+  }
+  if (doc.cfops.some((c) => REMITTANCE_CFOPS.has(c)) || /remessa/i.test(doc.natOp)) {
+    return { invoiceType: 'REMITTANCE', transactionType: 'INBOUND_SHIPMENT' };
+  }
+  return { invoiceType: 'CUSTOMER_SALES', transactionType: 'CUSTOMER_SALES' };
+}
+
+export function resolveClassification(
+  seller: SellerRow,
+  doc: NfeInvoiceDocument,
+  meta: IngestMeta,
+): Classification {
+  const problems: FieldProblem[] = [];
+  const marketplaceId = meta.marketplaceId ?? seller.marketplace_ids[0] ?? '';
+  if (!seller.marketplace_ids.includes(marketplaceId)) {
+    problems.push({
+      field: 'marketplaceId',
+      message: `seller ${seller.seller_id} does not participate in marketplace "${marketplaceId}"`,
+    });
+  }
+  const attributes = MARKETPLACES.get(marketplaceId)?.invoiceAttributes;
+  const inferred = inferTypes(doc);
+  const invoiceType = meta.invoiceType ?? inferred.invoiceType;
+  const transactionType = meta.transactionType ?? inferred.transactionType;
+  if (attributes) {
+    const check = (field: string, value: string, options: string[]) => {
+      if (!options.includes(value))
+        problems.push({ field, message: `"${value}" is not one of ${options.join(', ')}` });
+    };
+    check('invoiceType', invoiceType, optionValues(attributes.invoiceTypeOptions));
+    check('transactionType', transactionType, optionValues(attributes.transactionTypeOptions));
+    if (meta.transactionIdentifierName !== undefined) {
+      check(
+        'transactionIdentifierName',
+        meta.transactionIdentifierName,
+        optionValues(attributes.transactionIdentifierNameOptions),
+      );
+    }
+  }
+  const { transactionIdentifierName: name, transactionIdentifierId: id } = meta;
+  if ((name === undefined) !== (id === undefined)) {
+    const missing = name === undefined ? 'transactionIdentifierName' : 'transactionIdentifierId';
+    problems.push({
+      field: missing,
+      message: 'transactionIdentifierName and transactionIdentifierId go together',
+    });
+  }
+  if (id !== undefined && (id.length === 0 || id.length > 128)) {
+    problems.push({ field: 'transactionIdentifierId', message: 'must be 1 to 128 characters' });
+  }
+  if (meta.orderId !== undefined && (meta.orderId.length === 0 || meta.orderId.length > 128)) {
+    problems.push({ field: 'orderId', message: 'must be 1 to 128 characters' });
+  }
+  if (problems.length) throw new InvalidInputError('invalid ingestion parameters', problems);
+  return {
+    marketplaceId,
+    invoiceType,
+    transactionType,
+    transactionIds: name !== undefined && id !== undefined ? [{ name, id }] : [],
+    orderId: meta.orderId ?? null,
+  };
+}

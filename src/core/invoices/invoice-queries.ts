@@ -1,0 +1,298 @@
+import type { Clock } from '../../infra/clock.js';
+import type { Db } from '../../infra/db/database.js';
+import { type InvoiceCursor, type InvoiceFilter, invoicesRepo } from '../../infra/db/repos/invoices-repo.js';
+import { resolveWindow } from '../dates.js';
+import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
+import { MARKETPLACES, type MarketplaceInvoiceAttributes, optionValues } from '../marketplaces.js';
+import type { PageTokens } from '../paging/page-token.js';
+import { isUuid } from '../sellers/sellers-service.js';
+import { type InvoiceView, invoiceView, type SpApiInvoice, spApiInvoice } from './invoice-view.js';
+
+/** The caller, as authenticated by a dialect. */
+export interface SellerScope {
+  sellerId: string;
+  marketplaceIds: string[];
+}
+
+/** Filters as a client sends them (strings), shared by getInvoices and createInvoicesExport. */
+export interface InvoiceFilterInput {
+  marketplaceId: string;
+  dateStart?: string | undefined;
+  dateEnd?: string | undefined;
+  statuses?: string[] | undefined;
+  invoiceType?: string | undefined;
+  transactionType?: string | undefined;
+  series?: string | undefined;
+  externalInvoiceId?: string | undefined;
+  transactionIdentifierName?: string | undefined;
+  transactionIdentifierId?: string | undefined;
+}
+
+export interface GetInvoicesInput extends InvoiceFilterInput {
+  sortBy?: string | undefined;
+  sortOrder?: string | undefined;
+  pageSize?: number | undefined;
+  nextToken?: string | undefined;
+}
+
+/** Invoices visible through SP-API: a document without its protocol (PENDING) never is. */
+export const VISIBLE_STATUSES = ['AUTHORIZED', 'REJECTED', 'CANCELED'];
+const DAY_MS = 86_400_000;
+
+/** The filter part of a page token: resolved values, so later pages never recompute defaults. */
+interface TokenFilter {
+  marketplaceId: string;
+  start: string;
+  end: string;
+  statuses: string[];
+  invoiceType?: string | undefined;
+  transactionType?: string | undefined;
+  series?: string | undefined;
+  externalInvoiceId?: string | undefined;
+  transaction?: { name: string; id: string } | undefined;
+  order: 'asc' | 'desc';
+}
+
+interface InvoicesPageToken {
+  op: 'getInvoices';
+  seller: string;
+  filter: TokenFilter;
+  after: InvoiceCursor;
+}
+
+export function attributesOf(marketplaceId: string): MarketplaceInvoiceAttributes {
+  const attributes = MARKETPLACES.get(marketplaceId)?.invoiceAttributes;
+  if (!attributes) throw InvalidInputError.field('marketplaceId', `unknown marketplace "${marketplaceId}"`);
+  return attributes;
+}
+
+/** 400 unless the caller participates in the marketplace (never an empty list instead). */
+export function checkMarketplace(scope: SellerScope, marketplaceId: string | undefined): string {
+  if (marketplaceId === undefined || marketplaceId === '') {
+    throw InvalidInputError.field('marketplaceId', "Missing required parameter: 'marketplaceId'");
+  }
+  if (!scope.marketplaceIds.includes(marketplaceId)) {
+    throw InvalidInputError.field(
+      'marketplaceId',
+      `The seller does not participate in marketplace "${marketplaceId}" (participates in ${scope.marketplaceIds.join(', ')})`,
+    );
+  }
+  return marketplaceId;
+}
+
+/** Validates filters against the marketplace's attribute sets and resolves dates and defaults. */
+export function resolveInvoiceFilter(
+  scope: SellerScope,
+  input: InvoiceFilterInput,
+  now: Date,
+): InvoiceFilter {
+  const marketplaceId = checkMarketplace(scope, input.marketplaceId);
+  const attributes = attributesOf(marketplaceId);
+  const problems: FieldProblem[] = [];
+  const oneOf = (field: string, value: string | undefined, options: string[]) => {
+    if (value !== undefined && !options.includes(value)) {
+      problems.push({ field, message: `"${value}" is not one of ${options.join(', ')}` });
+    }
+  };
+  const statuses = input.statuses ?? VISIBLE_STATUSES;
+  if (statuses.length === 0) problems.push({ field: 'statuses', message: 'must hold at least one status' });
+  for (const s of statuses) oneOf('statuses', s, optionValues(attributes.invoiceStatusOptions));
+  oneOf('invoiceType', input.invoiceType, optionValues(attributes.invoiceTypeOptions));
+  oneOf('transactionType', input.transactionType, optionValues(attributes.transactionTypeOptions));
+  oneOf(
+    'transactionIdentifierName',
+    input.transactionIdentifierName,
+    optionValues(attributes.transactionIdentifierNameOptions),
+  );
+  const { transactionIdentifierName: name, transactionIdentifierId: id } = input;
+  if ((name === undefined) !== (id === undefined)) {
+    const missing = name === undefined ? 'transactionIdentifierName' : 'transactionIdentifierId';
+    problems.push({
+      field: missing,
+      message: 'transactionIdentifierName and transactionIdentifierId must be provided together',
+    });
+  }
+  for (const [field, value] of [
+    ['series', input.series],
+    ['externalInvoiceId', input.externalInvoiceId],
+  ] as const) {
+    if (value !== undefined && !/^\d{1,9}$/.test(value))
+      problems.push({ field, message: 'must be 1 to 9 digits' });
+  }
+  if (problems.length) throw new InvalidInputError('Invalid Request.', problems);
+  const { start, end } = resolveWindow(input, now, DAY_MS);
+  const stripZeros = (v: string | undefined) => (v === undefined ? undefined : String(Number(v)));
+  return {
+    sellerId: scope.sellerId,
+    marketplaceId,
+    start,
+    end,
+    statuses: [...new Set(statuses)].sort(),
+    invoiceType: input.invoiceType,
+    transactionType: input.transactionType,
+    series: stripZeros(input.series),
+    externalInvoiceId: stripZeros(input.externalInvoiceId),
+    transaction: name !== undefined && id !== undefined ? { name, id } : undefined,
+  };
+}
+
+function tokenFilter(f: InvoiceFilter, order: 'asc' | 'desc'): TokenFilter {
+  return {
+    marketplaceId: f.marketplaceId,
+    start: f.start.toISOString(),
+    end: f.end.toISOString(),
+    statuses: f.statuses,
+    invoiceType: f.invoiceType,
+    transactionType: f.transactionType,
+    series: f.series,
+    externalInvoiceId: f.externalInvoiceId,
+    transaction: f.transaction,
+    order,
+  };
+}
+
+export class InvoiceQueries {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly tokens: PageTokens,
+  ) {}
+
+  attributes(scope: SellerScope, marketplaceId: string | undefined): MarketplaceInvoiceAttributes {
+    return attributesOf(checkMarketplace(scope, marketplaceId));
+  }
+
+  async getInvoice(
+    scope: SellerScope,
+    marketplaceId: string | undefined,
+    invoiceId: string,
+  ): Promise<SpApiInvoice> {
+    const mkt = checkMarketplace(scope, marketplaceId);
+    const row = isUuid(invoiceId) ? await invoicesRepo.byId(this.db, scope.sellerId, invoiceId) : undefined;
+    if (!row || row.marketplace_id !== mkt || !VISIBLE_STATUSES.includes(row.status)) {
+      throw new NotFoundError(`Invoice ${invoiceId} was not found.`);
+    }
+    return spApiInvoice(row);
+  }
+
+  /** The operator's view: any status, any marketplace. */
+  async forOperator(sellerId: string, invoiceId: string): Promise<InvoiceView> {
+    const row =
+      isUuid(sellerId) && isUuid(invoiceId)
+        ? await invoicesRepo.byId(this.db, sellerId, invoiceId)
+        : undefined;
+    if (!row) throw new NotFoundError(`invoice ${invoiceId} of seller ${sellerId} not found`);
+    return invoiceView(row);
+  }
+
+  /** The stored document, byte for byte. */
+  async documentForOperator(sellerId: string, invoiceId: string): Promise<Buffer> {
+    const xml =
+      isUuid(sellerId) && isUuid(invoiceId)
+        ? await invoicesRepo.document(this.db, sellerId, invoiceId)
+        : undefined;
+    if (!xml) throw new NotFoundError(`invoice ${invoiceId} of seller ${sellerId} not found`);
+    return Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+  }
+
+  async getInvoices(
+    scope: SellerScope,
+    input: GetInvoicesInput,
+  ): Promise<{ invoices: SpApiInvoice[]; nextToken?: string }> {
+    const pageSize = input.pageSize ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) {
+      throw InvalidInputError.field('pageSize', 'must be an integer from 1 to 200');
+    }
+    if (input.sortBy !== undefined && input.sortBy !== 'START_DATE_TIME') {
+      throw InvalidInputError.field('sortBy', `"${input.sortBy}" is not one of START_DATE_TIME`);
+    }
+    if (input.sortOrder !== undefined && input.sortOrder !== 'ASC' && input.sortOrder !== 'DESC') {
+      throw InvalidInputError.field('sortOrder', `"${input.sortOrder}" is not one of ASC, DESC`);
+    }
+    let filter: InvoiceFilter;
+    let order: 'asc' | 'desc';
+    let after: InvoiceCursor | undefined;
+    if (input.nextToken !== undefined) {
+      ({ filter, order, after } = this.continueFrom(scope, input));
+    } else {
+      filter = resolveInvoiceFilter(scope, input, this.clock.now());
+      order = input.sortOrder === 'ASC' ? 'asc' : 'desc';
+    }
+    // One row more than asked tells whether another page exists.
+    const rows = await invoicesRepo.page(this.db, filter, order, pageSize + 1, after);
+    const page = rows.slice(0, pageSize);
+    const last = page.at(-1);
+    const result: { invoices: SpApiInvoice[]; nextToken?: string } = { invoices: page.map(spApiInvoice) };
+    if (rows.length > pageSize && last) {
+      const token: InvoicesPageToken = {
+        op: 'getInvoices',
+        seller: scope.sellerId,
+        filter: tokenFilter(filter, order),
+        after: { issuedAt: new Date(last.issued_at).toISOString(), invoiceId: last.invoice_id },
+      };
+      result.nextToken = this.tokens.sign(token);
+    }
+    return result;
+  }
+
+  /**
+   * `marketplaceId` + `nextToken` alone is the normal call; the first call's arguments again are
+   * accepted too; different filters with a token are an error (CONTRACTS.md).
+   */
+  private continueFrom(scope: SellerScope, input: GetInvoicesInput) {
+    const token = this.tokens.verify<InvoicesPageToken>(input.nextToken as string);
+    if (token.op !== 'getInvoices' || token.seller !== scope.sellerId) {
+      throw InvalidInputError.field('nextToken', 'was not issued for this operation and seller');
+    }
+    const f = token.filter;
+    checkMarketplace(scope, input.marketplaceId);
+    const given = resolveGivenArguments(scope, input, f);
+    const mismatched = Object.entries(given)
+      .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(f[key as keyof TokenFilter]))
+      .map(([key]) => key);
+    if (mismatched.length) {
+      throw new InvalidInputError(
+        'Specifying nextToken with different parameters will cause the request to fail.',
+        mismatched.map((field) => ({ field, message: 'differs from the call that produced nextToken' })),
+      );
+    }
+    const filter: InvoiceFilter = {
+      sellerId: scope.sellerId,
+      marketplaceId: f.marketplaceId,
+      start: new Date(f.start),
+      end: new Date(f.end),
+      statuses: f.statuses,
+      invoiceType: f.invoiceType,
+      transactionType: f.transactionType,
+      series: f.series,
+      externalInvoiceId: f.externalInvoiceId,
+      transaction: f.transaction,
+    };
+    return { filter, order: f.order, after: token.after };
+  }
+}
+
+/** The arguments a continuation call repeated, normalized as the first call normalized them. */
+function resolveGivenArguments(
+  scope: SellerScope,
+  input: GetInvoicesInput,
+  f: TokenFilter,
+): Partial<TokenFilter> {
+  const given: Partial<TokenFilter> = { marketplaceId: input.marketplaceId };
+  // Dates absent from a repeated call fall back to the token's; given ones must resolve identically.
+  const resolved = resolveInvoiceFilter(
+    scope,
+    { ...input, dateStart: input.dateStart ?? f.start, dateEnd: input.dateEnd ?? f.end },
+    new Date(f.end),
+  );
+  if (input.dateStart !== undefined) given.start = resolved.start.toISOString();
+  if (input.dateEnd !== undefined) given.end = resolved.end.toISOString();
+  if (input.statuses !== undefined) given.statuses = resolved.statuses;
+  if (input.invoiceType !== undefined) given.invoiceType = resolved.invoiceType;
+  if (input.transactionType !== undefined) given.transactionType = resolved.transactionType;
+  if (input.series !== undefined) given.series = resolved.series;
+  if (input.externalInvoiceId !== undefined) given.externalInvoiceId = resolved.externalInvoiceId;
+  if (input.transactionIdentifierId !== undefined) given.transaction = resolved.transaction;
+  if (input.sortOrder !== undefined) given.order = input.sortOrder === 'ASC' ? 'asc' : 'desc';
+  return given;
+}

@@ -1,0 +1,52 @@
+import type { Clock } from '../../infra/clock.js';
+import type { Db } from '../../infra/db/database.js';
+import { settingsRepo } from '../../infra/db/repos/settings-repo.js';
+import { MaintenanceError } from '../errors.js';
+
+export interface MaintenanceState {
+  enabled: boolean;
+  message: string;
+  updatedAt: string | null;
+}
+
+const KEY = 'maintenance';
+const DEFAULT_MESSAGE = 'The service is under maintenance. Please retry later.';
+/** Other processes sharing the database see a switch within this many milliseconds. */
+const CACHE_MS = 2000;
+
+/** Maintenance mode: stored in the database so every server of a deployment obeys one switch. */
+export class MaintenanceService {
+  private cached: { state: MaintenanceState; at: number } | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  async state(): Promise<MaintenanceState> {
+    const now = this.clock.now().getTime();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.state;
+    const stored = await settingsRepo.get<MaintenanceState>(this.db, KEY);
+    const state = stored ?? { enabled: false, message: '', updatedAt: null };
+    this.cached = { state, at: now };
+    return state;
+  }
+
+  async set(enabled: boolean, message?: string): Promise<MaintenanceState> {
+    const at = this.clock.now();
+    const state: MaintenanceState = {
+      enabled,
+      message: enabled ? message?.trim() || DEFAULT_MESSAGE : '',
+      updatedAt: at.toISOString(),
+    };
+    await settingsRepo.put(this.db, KEY, state, at);
+    this.cached = { state, at: at.getTime() };
+    return state;
+  }
+
+  /** Throws MaintenanceError while enabled; dialects render it as their 503. */
+  async assertOpen(): Promise<void> {
+    const state = await this.state();
+    if (state.enabled) throw new MaintenanceError(state.message);
+  }
+}

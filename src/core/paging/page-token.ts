@@ -1,0 +1,37 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { InvalidInputError } from '../errors.js';
+
+/**
+ * Opaque, URL-safe, tamper-evident page tokens: base64url(JSON) + "." + base64url(HMAC-SHA256).
+ * The payload binds the token to its seller, its operation and the filters of the first call,
+ * and carries the keyset position. Nothing in it is secret; it only must not be forged.
+ */
+export class PageTokens {
+  constructor(private readonly key: Buffer) {}
+
+  sign<T extends object>(payload: T): string {
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${body}.${this.mac(body)}`;
+  }
+
+  /** Returns the payload, or throws InvalidInput naming `nextToken` when forged or garbled. */
+  verify<T>(token: string, field = 'nextToken'): T {
+    const dot = token.indexOf('.');
+    const invalid = () =>
+      InvalidInputError.field(field, 'is not a token issued by this service (altered or truncated)');
+    if (dot <= 0 || token.length > 8192) throw invalid();
+    const body = token.slice(0, dot);
+    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const expected = Buffer.from(this.mac(body), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+    try {
+      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as T;
+    } catch {
+      throw invalid();
+    }
+  }
+
+  private mac(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url');
+  }
+}

@@ -1,0 +1,42 @@
+import type { DomainError, FieldProblem } from '../../core/errors.js';
+
+/** RFC 9457 problem details, the operator API's one error shape. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  errors?: FieldProblem[];
+}
+
+const KINDS: Record<DomainError['kind'], { status: number; slug: string; title: string }> = {
+  invalid: { status: 400, slug: 'invalid-input', title: 'Invalid input' },
+  not_found: { status: 404, slug: 'not-found', title: 'Not found' },
+  conflict: { status: 409, slug: 'conflict', title: 'Conflict' },
+  unauthorized: { status: 401, slug: 'unauthorized', title: 'Unauthorized' },
+  forbidden: { status: 403, slug: 'forbidden', title: 'Forbidden' },
+  quota: { status: 429, slug: 'too-many-requests', title: 'Too many requests' },
+  maintenance: { status: 503, slug: 'maintenance', title: 'Service unavailable' },
+  too_large: { status: 413, slug: 'payload-too-large', title: 'Payload too large' },
+  unavailable: { status: 503, slug: 'unavailable', title: 'Service unavailable' },
+};
+
+export function renderProblem(err: DomainError | null): Problem {
+  if (!err) {
+    return {
+      type: '/problems/internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'An unexpected error occurred.',
+    };
+  }
+  const k = KINDS[err.kind];
+  const problems = 'problems' in err ? (err.problems as FieldProblem[]) : [];
+  return {
+    type: `/problems/${k.slug}`,
+    title: k.title,
+    status: k.status,
+    detail: err.message,
+    ...(problems.length ? { errors: problems } : {}),
+  };
+}

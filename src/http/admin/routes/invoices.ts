@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { InvalidInputError, TooLargeError } from '../../../core/errors.js';
+import { type BulkItemResult, ingestZip, summarize } from '../../../core/invoices/bulk-ingest.js';
+import type { AppDeps } from '../../../main/deps.js';
+
+const tags = ['invoices'];
+const IngestQuery = Type.Object(
+  {
+    marketplaceId: Type.Optional(Type.String({ minLength: 1 })),
+    invoiceType: Type.Optional(Type.String({ minLength: 1 })),
+    transactionType: Type.Optional(Type.String({ minLength: 1 })),
+    transactionIdentifierName: Type.Optional(Type.String({ minLength: 1 })),
+    transactionIdentifierId: Type.Optional(Type.String({ minLength: 1 })),
+    orderId: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+const XML_TYPES = ['application/xml', 'text/xml'];
+const STATUS_OF = {
+  created: 201,
+  updated: 200,
+  unchanged: 200,
+  'event-applied': 200,
+  'event-unchanged': 200,
+  'event-pending': 202,
+};
+
+export async function invoiceAdminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { ingest } = deps.services;
+  const { maxXmlBytes, maxBulkBytes } = deps.config;
+
+  app.addContentTypeParser(XML_TYPES, { parseAs: 'buffer', bodyLimit: maxXmlBytes }, (_req, body, done) =>
+    done(null, body),
+  );
+  // The ZIP is spooled to disk by the handler: hand it the raw stream.
+  app.addContentTypeParser(['application/zip', 'application/x-zip-compressed'], (_req, payload, done) =>
+    done(null, payload),
+  );
+
+  app.post<{ Querystring: Static<typeof IngestQuery> }>(
+    '/admin/v1/invoices',
+    { schema: { tags, querystring: IngestQuery }, bodyLimit: maxXmlBytes },
+    async (request, reply) => {
+      if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+        throw InvalidInputError.field(
+          'body',
+          'send one NF-e XML document with Content-Type: application/xml',
+        );
+      }
+      const result = await ingest.ingest(request.body, request.query);
+      const { outcome, ...rest } = result;
+      return reply.code(STATUS_OF[outcome]).send({ outcome, ...rest });
+    },
+  );
+
+  app.post<{ Querystring: Static<typeof IngestQuery> }>(
+    '/admin/v1/invoices/bulk',
+    { schema: { tags, querystring: IngestQuery }, bodyLimit: maxBulkBytes },
+    async (request) => {
+      const body = request.body as NodeJS.ReadableStream | undefined;
+      if (!body || typeof body.pipe !== 'function') {
+        throw InvalidInputError.field('content-type', 'send a ZIP of NF-e XML files as application/zip');
+      }
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bulk-'));
+      const file = path.join(dir, 'upload.zip');
+      try {
+        let received = 0;
+        const limiter = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            received += chunk.length;
+            if (received > maxBulkBytes)
+              cb(new TooLargeError(`ZIP is larger than ${maxBulkBytes} bytes`, maxBulkBytes));
+            else cb(null, chunk);
+          },
+        });
+        await pipeline(body, limiter, fs.createWriteStream(file));
+        const results: BulkItemResult[] = [];
+        for await (const r of ingestZip(ingest, file, maxXmlBytes, request.query)) results.push(r);
+        return { summary: summarize(results), results };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  app.get<{ Params: { sellerId: string; invoiceId: string } }>(
+    '/admin/v1/sellers/:sellerId/invoices/:invoiceId',
+    { schema: { tags } },
+    async (request) => ({
+      invoice: await deps.services.queries.forOperator(request.params.sellerId, request.params.invoiceId),
+    }),
+  );
+
+  app.get<{ Params: { sellerId: string; invoiceId: string } }>(
+    '/admin/v1/sellers/:sellerId/invoices/:invoiceId/xml',
+    { schema: { tags } },
+    async (request, reply) => {
+      const xml = await deps.services.queries.documentForOperator(
+        request.params.sellerId,
+        request.params.invoiceId,
+      );
+      return reply.type('application/xml').send(xml);
+    },
+  );
+}

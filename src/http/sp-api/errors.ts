@@ -1,0 +1,69 @@
+import type { DomainError } from '../../core/errors.js';
+
+export interface SpApiError {
+  code: string;
+  message: string;
+  details?: string;
+}
+
+/** SP-API's one error shape, `{"errors":[{code, message, details?}]}`, with its symbolic codes. */
+export function renderSpApiError(err: DomainError | null): {
+  status: number;
+  body: { errors: SpApiError[] };
+} {
+  const one = (status: number, code: string, message: string, details?: string) => ({
+    status,
+    body: { errors: [{ code, message, ...(details ? { details } : {}) }] },
+  });
+  if (!err) return one(500, 'InternalFailure', 'We encountered an internal error. Please try again.');
+  switch (err.kind) {
+    case 'invalid': {
+      const problems = 'problems' in err ? (err.problems as { field: string; message: string }[]) : [];
+      const details = problems.length
+        ? problems.map((p) => `${p.field}: ${p.message}`).join('; ')
+        : err.message;
+      return one(
+        400,
+        'InvalidInput',
+        'Request has missing or invalid parameters and cannot be parsed.',
+        details,
+      );
+    }
+    case 'not_found':
+      return one(404, 'NotFound', 'The resource specified does not exist.', err.message);
+    case 'conflict':
+      return one(
+        409,
+        'Conflict',
+        'The request conflicts with the current state of the resource.',
+        err.message,
+      );
+    case 'unauthorized':
+      return one(403, 'Unauthorized', 'Access to requested resource is denied.', err.message);
+    case 'forbidden':
+      return one(403, 'Unauthorized', 'Access to requested resource is denied.', err.message);
+    case 'quota':
+      return one(429, 'QuotaExceeded', 'You exceeded your quota for the requested resource.', err.message);
+    case 'too_large':
+      return one(
+        413,
+        'RequestEntityTooLarge',
+        'The request size exceeded the maximum accepted size.',
+        err.message,
+      );
+    case 'maintenance':
+      return one(
+        503,
+        'ServiceUnavailable',
+        'Temporary overloading or maintenance of the server.',
+        err.message,
+      );
+    case 'unavailable':
+      return one(
+        503,
+        'ServiceUnavailable',
+        'Temporary overloading or maintenance of the server.',
+        err.message,
+      );
+  }
+}

@@ -1,0 +1,76 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../../core/credentials/lwa-service.js';
+import { QuotaExceededError } from '../../core/errors.js';
+import type { SellerScope } from '../../core/invoices/invoice-queries.js';
+import type { AppDeps } from '../../main/deps.js';
+import { toDomainError } from '../shared/fastify-errors.js';
+import { renderSpApiError } from './errors.js';
+import { invoiceRoutes } from './routes/invoices.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    seller?: Principal & SellerScope;
+  }
+  interface FastifyContextConfig {
+    /** SP-API operationId: picks the rate plan. */
+    operationId?: string;
+  }
+}
+
+/** The seller behind an authenticated SP-API request. */
+export function sellerOf(request: FastifyRequest): Principal & SellerScope {
+  if (!request.seller) throw new Error('route is missing the SP-API auth hook');
+  return request.seller;
+}
+
+function accessToken(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-amz-access-token'];
+  if (typeof header === 'string' && header) return header.trim();
+  const auth = request.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
+  return undefined;
+}
+
+export function sendSpApiError(reply: FastifyReply, err: unknown): FastifyReply {
+  const domain = toDomainError(err);
+  const { status, body } = renderSpApiError(domain);
+  if (!domain) reply.request.log.error({ err }, 'unhandled error');
+  if (domain instanceof QuotaExceededError) reply.header('retry-after', Math.ceil(domain.retryAfterSeconds));
+  return reply.code(status).type('application/json').send(body);
+}
+
+/**
+ * The SP-API Invoices dialect, mounted at Amazon's own paths. Every request gets
+ * `x-amzn-RequestId`; authenticated operations pass maintenance, auth and their token bucket
+ * before validation, so an unauthenticated caller learns nothing about parameters.
+ */
+export async function spApiPlugin(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { services, rateBuckets, config } = deps;
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-RequestId', request.id);
+  });
+
+  app.addHook('preValidation', async (request, reply) => {
+    const operationId = request.routeOptions.config.operationId;
+    if (!operationId) return;
+    await services.maintenance.assertOpen();
+    const principal = await services.lwa.authenticate(accessToken(request));
+    request.seller = principal;
+    const plan = config.spapiRatePlans[operationId];
+    if (!plan) return;
+    reply.header('x-amzn-RateLimit-Limit', String(plan.rate));
+    if (!config.rateLimitsEnabled) return;
+    const taken = rateBuckets.take(`spapi:${principal.sellerId}:${operationId}`, plan);
+    if (!taken.allowed) {
+      throw new QuotaExceededError(
+        `Rate limit of ${plan.rate}/s (burst ${plan.burst}) exceeded for ${operationId}.`,
+        taken.retryAfterSeconds,
+      );
+    }
+  });
+
+  app.setErrorHandler((err, _request, reply) => sendSpApiError(reply, err));
+
+  await app.register(invoiceRoutes, deps);
+}

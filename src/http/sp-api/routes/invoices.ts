@@ -1,0 +1,73 @@
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../../main/deps.js';
+import { sellerOf } from '../plugin.js';
+import {
+  GetInvoiceResponse,
+  GetInvoicesAttributesResponse,
+  GetInvoicesQuery,
+  GetInvoicesResponse,
+  MarketplaceQuery,
+  splitCsv,
+  withErrors,
+} from '../schemas.js';
+
+const BASE = '/tax/invoices/2024-06-19';
+const tags = ['invoices'];
+
+export async function invoiceRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { queries } = deps.services;
+
+  app.get<{ Querystring: Static<typeof MarketplaceQuery> }>(
+    `${BASE}/attributes`,
+    {
+      config: { operationId: 'getInvoicesAttributes' },
+      schema: {
+        operationId: 'getInvoicesAttributes',
+        tags,
+        querystring: MarketplaceQuery,
+        response: withErrors({ 200: GetInvoicesAttributesResponse }),
+      },
+    },
+    async (request) => ({
+      invoicesAttributes: queries.attributes(sellerOf(request), request.query.marketplaceId),
+    }),
+  );
+
+  app.get<{ Querystring: Static<typeof GetInvoicesQuery> }>(
+    `${BASE}/invoices`,
+    {
+      config: { operationId: 'getInvoices' },
+      schema: {
+        operationId: 'getInvoices',
+        tags,
+        querystring: GetInvoicesQuery,
+        response: withErrors({ 200: GetInvoicesResponse }),
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      return queries.getInvoices(sellerOf(request), { ...q, statuses: splitCsv(q.statuses) });
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof MarketplaceQuery>; Params: { invoiceId: string } }>(
+    `${BASE}/invoices/:invoiceId`,
+    {
+      config: { operationId: 'getInvoice' },
+      schema: {
+        operationId: 'getInvoice',
+        tags,
+        querystring: MarketplaceQuery,
+        response: withErrors({ 200: GetInvoiceResponse }),
+      },
+    },
+    async (request) => ({
+      invoice: await queries.getInvoice(
+        sellerOf(request),
+        request.query.marketplaceId,
+        request.params.invoiceId,
+      ),
+    }),
+  );
+}

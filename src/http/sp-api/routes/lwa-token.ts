@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import { OAuthError, type TokenRequest } from '../../../core/credentials/lwa-service.js';
+import type { AppDeps } from '../../../main/deps.js';
+import { toDomainError } from '../../shared/fastify-errors.js';
+
+/**
+ * Form bodies decoded without turning `+` into a space: one official SDK sends values without
+ * URL-encoding, and a `+` or `|` inside a token must survive. Tokens never contain spaces.
+ */
+export function parseLenientForm(body: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of body.split('&')) {
+    if (!pair) continue;
+    const eq = pair.indexOf('=');
+    const rawKey = eq < 0 ? pair : pair.slice(0, eq);
+    const rawValue = eq < 0 ? '' : pair.slice(eq + 1);
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s; // a lone % is data, not an escape
+      }
+    };
+    out[decode(rawKey)] = decode(rawValue);
+  }
+  return out;
+}
+
+const STATUS: Record<OAuthError['code'], number> = {
+  invalid_request: 400,
+  invalid_client: 401,
+  invalid_grant: 400,
+  unsupported_grant_type: 400,
+  invalid_scope: 400,
+};
+
+/** Login with Amazon's token endpoint at its real path, `/auth/o2/token`. */
+export async function lwaTokenRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, parseLenientForm(body as string)),
+  );
+
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof OAuthError) {
+      return reply.code(STATUS[err.code]).send({ error: err.code, error_description: err.message });
+    }
+    const domain = toDomainError(err);
+    if (domain?.kind === 'invalid' || domain?.kind === 'too_large') {
+      return reply.code(400).send({ error: 'invalid_request', error_description: domain.message });
+    }
+    if (domain?.kind === 'maintenance' || domain?.kind === 'unavailable') {
+      return reply.code(503).send({ error: 'temporarily_unavailable', error_description: domain.message });
+    }
+    request.log.error({ err }, 'token endpoint failed');
+    return reply.code(500).send({ error: 'server_error', error_description: 'internal error' });
+  });
+
+  app.post('/auth/o2/token', { schema: { hide: true }, config: {} }, async (request, reply) => {
+    await deps.services.maintenance.assertOpen();
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new OAuthError('invalid_request', 'the body must be a form or a JSON object');
+    }
+    const field = (name: string) => {
+      const v = (body as Record<string, unknown>)[name];
+      if (v !== undefined && typeof v !== 'string')
+        throw new OAuthError('invalid_request', `${name} must be a string`);
+      return v === '' ? undefined : v;
+    };
+    const req: TokenRequest = {
+      grantType: field('grant_type'),
+      clientId: field('client_id'),
+      clientSecret: field('client_secret'),
+      refreshToken: field('refresh_token'),
+      scope: field('scope'),
+    };
+    const token = await deps.services.lwa.grant(req);
+    reply.header('cache-control', 'no-store');
+    return {
+      access_token: token.accessToken,
+      ...(token.refreshToken ? { refresh_token: token.refreshToken } : {}),
+      token_type: 'bearer',
+      expires_in: token.expiresIn,
+    };
+  });
+}

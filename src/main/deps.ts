@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { LwaService } from '../core/credentials/lwa-service.js';
+import { IngestService } from '../core/invoices/ingest-service.js';
+import { InvoiceQueries } from '../core/invoices/invoice-queries.js';
+import { MaintenanceService } from '../core/maintenance/maintenance-service.js';
+import { OrdersService } from '../core/orders/orders-service.js';
+import { PageTokens } from '../core/paging/page-token.js';
+import { TokenBuckets } from '../core/rate-limit/token-bucket.js';
+import { SellersService } from '../core/sellers/sellers-service.js';
+import { type Clock, systemClock } from '../infra/clock.js';
+import { type Database, openDatabase } from '../infra/db/database.js';
+import { migrate } from '../infra/db/migrate.js';
+import { settingsRepo } from '../infra/db/repos/settings-repo.js';
+import { type Ids, systemIds } from '../infra/ids.js';
+import type { Config } from './config.js';
+
+/** Everything the app is built from; tests build the same thing with their own clock and database. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  ids: Ids;
+  adminToken: string;
+  /** Derived from SIGNING_SECRET (or the generated one kept in the database). */
+  signingKey: Buffer;
+  rateBuckets: TokenBuckets;
+  metrics: Registry;
+  services: {
+    sellers: SellersService;
+    lwa: LwaService;
+    ingest: IngestService;
+    queries: InvoiceQueries;
+    orders: OrdersService;
+    maintenance: MaintenanceService;
+  };
+}
+
+/** ADMIN_TOKEN, or one generated on first start and kept in DATA_DIR (printed by `serve`). */
+export function resolveAdminToken(config: Config): { token: string; generated: boolean; file: string } {
+  const file = path.join(config.dataDir, 'admin-token');
+  if (config.adminToken) return { token: config.adminToken, generated: false, file };
+  if (fs.existsSync(file)) return { token: fs.readFileSync(file, 'utf8').trim(), generated: false, file };
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const token = `ih_admin_${randomBytes(24).toString('base64url')}`;
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, generated: true, file };
+}
+
+export function buildServices(
+  config: Config,
+  database: Database,
+  clock: Clock,
+  ids: Ids,
+  signingKey: Buffer,
+): AppDeps['services'] {
+  const db = database.db;
+  return {
+    sellers: new SellersService(db, clock, ids),
+    lwa: new LwaService(db, clock, config.accessTokenTtlSeconds),
+    ingest: new IngestService(db, clock, ids, config.maxXmlBytes),
+    queries: new InvoiceQueries(db, clock, new PageTokens(signingKey)),
+    orders: new OrdersService(db, clock),
+    maintenance: new MaintenanceService(db, clock),
+  };
+}
+
+/** SIGNING_SECRET, or a random one created once in the database so every process shares it. */
+export async function resolveSigningKey(config: Config, database: Database, clock: Clock): Promise<Buffer> {
+  const secret =
+    config.signingSecret ??
+    (await settingsRepo.getOrCreate(
+      database.db,
+      'signing_secret',
+      () => randomBytes(32).toString('base64url'),
+      clock.now(),
+    ));
+  return Buffer.from(secret, 'utf8');
+}
+
+/** Opens and migrates the store and wires the services: what `serve`, `worker` and tests share. */
+export async function createDeps(
+  config: Config,
+  overrides: { clock?: Clock; ids?: Ids; database?: Database } = {},
+): Promise<AppDeps> {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? systemIds;
+  const database =
+    overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  try {
+    await migrate(database.db);
+    const signingKey = await resolveSigningKey(config, database, clock);
+    return {
+      config,
+      db: database,
+      clock,
+      ids,
+      adminToken: resolveAdminToken(config).token,
+      signingKey,
+      rateBuckets: new TokenBuckets(clock),
+      metrics: new Registry(),
+      services: buildServices(config, database, clock, ids, signingKey),
+    };
+  } catch (err) {
+    if (!overrides.database) await database.close();
+    throw err;
+  }
+}

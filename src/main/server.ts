@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { seedDemo } from '../core/demo/demo-data.js';
+import type { IssuedCredentials } from '../core/sellers/sellers-service.js';
+import { sellersRepo } from '../infra/db/repos/sellers-repo.js';
+import { buildApp } from './app.js';
+import { type Config, publicBaseUrl } from './config.js';
+import { type AppDeps, createDeps, resolveAdminToken } from './deps.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  deps: AppDeps;
+  url: string;
+  close(): Promise<void>;
+}
+
+const DEMO_FILE = 'demo-credentials.json';
+
+/**
+ * On an empty store with DEMO_DATA on, seed the demo seller. Its credentials are kept in DATA_DIR
+ * (sandbox convenience, documented) so every start can print them again.
+ */
+async function ensureDemo(deps: AppDeps): Promise<IssuedCredentials | undefined> {
+  const file = path.join(deps.config.dataDir, DEMO_FILE);
+  if ((await sellersRepo.count(deps.db.db)) === 0 && deps.config.demoData) {
+    const { credentials, summary } = await seedDemo({ ...deps.services, clock: deps.clock });
+    fs.mkdirSync(deps.config.dataDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+    console.log(`Seeded the demo marketplace: ${summary.invoices} invoices, ${summary.orders} orders.`);
+    return credentials;
+  }
+  if (!fs.existsSync(file)) return undefined;
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as IssuedCredentials;
+}
+
+function banner(
+  url: string,
+  adminToken: { token: string; fromEnv: boolean; file: string },
+  demo?: IssuedCredentials,
+) {
+  const lines = [`invoicehub listening on ${url}  (docs: ${url}/docs)`];
+  // A token from ADMIN_TOKEN is the operator's own: not echoed. A generated one lives in DATA_DIR.
+  lines.push(
+    adminToken.fromEnv
+      ? 'Operator API token: the ADMIN_TOKEN you set'
+      : `Operator API token (generated, kept in ${adminToken.file}): ${adminToken.token}`,
+  );
+  if (demo) {
+    lines.push(
+      '',
+      'Demo seller (sandbox):',
+      `  sellerId      ${demo.sellerId}`,
+      `  clientId      ${demo.clientId}`,
+      `  clientSecret  ${demo.clientSecret}`,
+      `  refreshToken  ${demo.refreshToken}`,
+      '',
+      'Try it:',
+      `  TOKEN=$(curl -s ${url}/auth/o2/token -d grant_type=refresh_token -d client_id=${demo.clientId} \\`,
+      `      -d client_secret=${demo.clientSecret} --data-urlencode 'refresh_token=${demo.refreshToken}' \\`,
+      `      | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
+      `  curl -s "${url}/tax/invoices/2024-06-19/invoices?marketplaceId=A2Q3Y263D00KWC&pageSize=5" -H "x-amz-access-token: $TOKEN"`,
+    );
+  }
+  console.log(lines.join('\n'));
+}
+
+/** `invoicehub serve`: open, migrate, seed, listen; drain on SIGINT/SIGTERM. */
+export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
+  const deps = await createDeps(config);
+  let app: FastifyInstance | undefined;
+  try {
+    const demo = await ensureDemo(deps);
+    app = await buildApp(deps);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = publicBaseUrl(config, port);
+    if (!opts.quiet) banner(url, { ...resolveAdminToken(config), fromEnv: Boolean(config.adminToken) }, demo);
+    const running = app;
+    let closing: Promise<void> | undefined;
+    return {
+      app: running,
+      deps,
+      url,
+      close: () => {
+        closing ??= (async () => {
+          await running.close();
+          await deps.db.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    await app?.close();
+    await deps.db.close();
+    throw err;
+  }
+}
