@@ -57,6 +57,8 @@ interface InvoicesPageToken {
   op: 'getInvoices';
   seller: string;
   filter: TokenFilter;
+  /** The page size of the first call, kept for callers that send nextToken alone. */
+  size: number;
   after: InvoiceCursor;
 }
 
@@ -199,7 +201,7 @@ export class InvoiceQueries {
     scope: SellerScope,
     input: GetInvoicesInput,
   ): Promise<{ invoices: SpApiInvoice[]; nextToken?: string }> {
-    const pageSize = input.pageSize ?? 100;
+    let pageSize = input.pageSize ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) {
       throw InvalidInputError.field('pageSize', 'must be an integer from 1 to 200');
     }
@@ -213,7 +215,7 @@ export class InvoiceQueries {
     let order: 'asc' | 'desc';
     let after: InvoiceCursor | undefined;
     if (input.nextToken !== undefined) {
-      ({ filter, order, after } = this.continueFrom(scope, input));
+      ({ filter, order, after, size: pageSize } = this.continueFrom(scope, input));
     } else {
       filter = resolveInvoiceFilter(scope, input, this.clock.now());
       order = input.sortOrder === 'ASC' ? 'asc' : 'desc';
@@ -228,6 +230,7 @@ export class InvoiceQueries {
         op: 'getInvoices',
         seller: scope.sellerId,
         filter: tokenFilter(filter, order),
+        size: pageSize,
         after: { issuedAt: new Date(last.issued_at).toISOString(), invoiceId: last.invoice_id },
       };
       result.nextToken = this.tokens.sign(token);
@@ -268,7 +271,7 @@ export class InvoiceQueries {
       externalInvoiceId: f.externalInvoiceId,
       transaction: f.transaction,
     };
-    return { filter, order: f.order, after: token.after };
+    return { filter, order: f.order, after: token.after, size: input.pageSize ?? token.size };
   }
 }
 

@@ -126,7 +126,8 @@ export function extractInvoice(
     finNFe: text(ide, 'finNFe') ?? '',
     natOp: text(ide, 'natOp') ?? '',
     tpAmb: text(ide, 'tpAmb') ?? '',
-    emitterCnpj: emitDoc,
+    // In the key's 14-character form (a CPF emitter as "000" + CPF), so it always equals the key's CNPJ part.
+    emitterCnpj: emitField === 'emit/CPF' ? `000${emitDoc}` : emitDoc,
     recipientDoc: text(dest, 'CNPJ') || text(dest, 'CPF') || text(dest, 'idEstrangeiro') || null,
     totalAmount: text(inf, 'total/ICMSTot/vNF') || null,
     intermediary: intermedCnpj

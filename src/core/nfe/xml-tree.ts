@@ -102,7 +102,7 @@ export function child(node: XmlNode | undefined, path: string): XmlNode | undefi
 function nodeText(node: XmlNode): string {
   const t = node[TEXT];
   const c = node[CDATA];
-  const text = typeof t === 'string' ? t : '';
+  const text = typeof t === 'string' ? decodeEntities(t) : '';
   const cdata =
     typeof c === 'string' ? c : Array.isArray(c) ? c.filter((x) => typeof x === 'string').join('') : '';
   return (text + cdata).trim();

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+
+const MODEL = path.resolve(process.cwd(), '../shared/specs/sp-api/InvoicesApiModel_2024-06-19.json');
+
+/** Object schemas of the model, closed: a field we add that Amazon's model lacks is a failure. */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k.startsWith('x-') || k === 'example') continue;
+    out[k] =
+      k === 'properties'
+        ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)]))
+        : closeObjects(v);
+  }
+  if (out.type === 'object' && out.properties && out.additionalProperties === undefined)
+    out.additionalProperties = false;
+  return out;
+}
+
+/**
+ * Amazon's own examples of getInvoicesAttributes carry a `description` beside each `value` that the
+ * model's AttributeOption omits; we return it too, so the model is widened by exactly that field.
+ */
+function widenAttributeOption(definitions: Record<string, { properties?: Record<string, unknown> }>) {
+  const option = definitions.AttributeOption;
+  if (option?.properties) option.properties.description = { type: 'string' };
+  return definitions;
+}
+
+let ajv: Ajv | undefined;
+const cache = new Map<string, ValidateFunction>();
+
+/** Validates a response body against a definition of Amazon's InvoicesApiModel_2024-06-19.json. */
+export function validateSpApi(definition: string, body: unknown): string[] {
+  if (!ajv) {
+    const model = JSON.parse(fs.readFileSync(MODEL, 'utf8')) as { definitions: object };
+    ajv = new Ajv({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    ajv.addSchema({
+      $id: 'model',
+      definitions: widenAttributeOption(closeObjects(model.definitions) as never),
+    });
+  }
+  let validate = cache.get(definition);
+  if (!validate) {
+    validate = ajv.compile({ $ref: `model#/definitions/${definition}` });
+    cache.set(definition, validate);
+  }
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
