@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DEMO_CNPJ, generateDemo, seedDemo } from '../core/demo/demo-data.js';
-import { type BulkItemResult, ingestOne, ingestZip, summarize } from '../core/invoices/bulk-ingest.js';
+import { type BulkItemResult, ingestNamed, ingestZip, summarize } from '../core/invoices/bulk-ingest.js';
 import { DataDirLockedError } from '../infra/db/data-dir-lock.js';
 import { openDatabase } from '../infra/db/database.js';
 import { migrate } from '../infra/db/migrate.js';
@@ -121,14 +121,19 @@ async function ingest(paths: string[], values: Values): Promise<number> {
   } else {
     results = await withDeps(async (deps) => {
       const out: BulkItemResult[] = [];
-      for (const file of files) {
-        if (/\.zip$/i.test(file)) {
-          for await (const r of ingestZip(deps.services.ingest, file, deps.config.maxXmlBytes)) {
-            print(r);
-            out.push(r);
-          }
-        } else {
-          const r = await ingestOne(deps.services.ingest, file, fs.readFileSync(file), {});
+      const { ingest: service } = deps.services;
+      const xmlFiles = async function* () {
+        for (const file of files.filter((f) => !/\.zip$/i.test(f)))
+          yield { name: file, bytes: fs.readFileSync(file) };
+      };
+      const streams = [
+        ingestNamed(service, xmlFiles()),
+        ...files
+          .filter((f) => /\.zip$/i.test(f))
+          .map((zip) => ingestZip(service, zip, deps.config.maxXmlBytes)),
+      ];
+      for (const stream of streams) {
+        for await (const r of stream) {
           print(r);
           out.push(r);
         }

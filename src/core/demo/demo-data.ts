@@ -1,4 +1,5 @@
 import type { Clock } from '../../infra/clock.js';
+import type { BatchItem } from '../invoices/batch-ingest.js';
 import type { IngestService } from '../invoices/ingest-service.js';
 import { BRAZIL } from '../marketplaces.js';
 import { buildCancellationEventXml, buildNfeXml, type NfeBuildOutcome } from '../nfe/build.js';
@@ -39,6 +40,9 @@ function prng(seed: number): () => number {
   };
 }
 
+/** Documents per ingestion batch (one transaction each). */
+const BATCH = 500;
+
 const PRODUCTS = [
   ['LIV-001', 'Livro Dom Casmurro', 39.9],
   ['FON-220', 'Fone de ouvido Bluetooth', 189.0],
@@ -72,6 +76,25 @@ export async function generateDemo(
   const emitter = { cnpj, name: DEMO_SELLER_NAME, uf: 'SP', ie: '110042490114' };
   const start = opts.startAt ?? 0;
   let lastSale: { key: string; txId: string } | undefined;
+  let batch: BatchItem[] = [];
+  let cancellations: Buffer[] = [];
+  const flush = async () => {
+    for (const r of await deps.ingest.ingestMany(batch)) {
+      if (!r.ok) throw new Error(`demo document rejected: ${r.message}`);
+      const status = r.result.invoice?.status ?? 'PENDING';
+      summary.byStatus[status] = (summary.byStatus[status] ?? 0) + 1;
+      summary.invoices++;
+    }
+    for (const r of await deps.ingest.ingestMany(cancellations.map((bytes) => ({ bytes })))) {
+      if (!r.ok) throw new Error(`demo event rejected: ${r.message}`);
+      summary.byStatus['AUTHORIZED'] = (summary.byStatus['AUTHORIZED'] ?? 0) - 1;
+      summary.byStatus['CANCELED'] = (summary.byStatus['CANCELED'] ?? 0) + 1;
+      summary.events++;
+    }
+    if (orders.length) summary.orders += (await deps.orders.upsertMany(orders.splice(0))).length;
+    batch = [];
+    cancellations = [];
+  };
 
   for (let i = 0; i < opts.invoices; i++) {
     const n = start + i + 1;
@@ -136,21 +159,20 @@ export async function generateDemo(
         : kind === 'return'
           ? { invoiceType: 'SYMBOLIC_RETURN', transactionType: 'CUSTOMER_SALES_SYMBOLIC' }
           : { invoiceType: 'CUSTOMER_SALES', transactionType: 'CUSTOMER_SALES' };
-    const result = await deps.ingest.ingest(Buffer.from(xml), {
-      marketplaceId: BRAZIL,
-      ...types,
-      ...(kind !== 'remittance'
-        ? { transactionIdentifierName: 'BUSINESS_TRANSACTION_ID', transactionIdentifierId: txId }
-        : {}),
-      ...(orderId ? { orderId } : {}),
+    batch.push({
+      bytes: Buffer.from(xml),
+      meta: {
+        marketplaceId: BRAZIL,
+        ...types,
+        ...(kind !== 'remittance'
+          ? { transactionIdentifierName: 'BUSINESS_TRANSACTION_ID', transactionIdentifierId: txId }
+          : {}),
+        ...(orderId ? { orderId } : {}),
+      },
     });
-    const finalStatus = result.invoice?.status ?? 'PENDING';
-    summary.byStatus[finalStatus] = (summary.byStatus[finalStatus] ?? 0) + 1;
-    summary.invoices++;
-
     // A few authorized sales are cancelled afterwards by a separate event document (third encoding).
     if (outcome.kind === 'authorized' && rand() < 0.02) {
-      await deps.ingest.ingest(
+      cancellations.push(
         Buffer.from(
           buildCancellationEventXml({
             accessKey,
@@ -161,9 +183,6 @@ export async function generateDemo(
           }),
         ),
       );
-      summary.byStatus[finalStatus]--;
-      summary.byStatus['CANCELED'] = (summary.byStatus['CANCELED'] ?? 0) + 1;
-      summary.events++;
     }
     if (kind === 'sale') {
       lastSale = { key: accessKey, txId };
@@ -177,12 +196,10 @@ export async function generateDemo(
         items: [{ orderItemId: `${n}01`, sku: product[0], status: 'shipped' }],
       });
     }
-    if (orders.length >= 500) {
-      summary.orders += (await deps.orders.upsertMany(orders.splice(0))).length;
-    }
+    if (batch.length >= BATCH) await flush();
     if (opts.onProgress && (i + 1) % 1000 === 0) opts.onProgress(i + 1, opts.invoices);
   }
-  if (orders.length) summary.orders += (await deps.orders.upsertMany(orders)).length;
+  await flush();
   return summary;
 }
 

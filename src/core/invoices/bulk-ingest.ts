@@ -4,7 +4,8 @@ import {
   ZipEntryTooLargeError,
   zipEntries,
 } from '../../infra/zip/read-zip.js';
-import { DomainError, type FieldProblem } from '../errors.js';
+import { type FieldProblem, InvalidInputError } from '../errors.js';
+import type { BatchItem, BatchResult } from './batch-ingest.js';
 import type { IngestMeta } from './classification.js';
 import type { IngestOutcome, IngestService } from './ingest-service.js';
 
@@ -25,35 +26,6 @@ export interface BulkSummary {
   byOutcome: Partial<Record<IngestOutcome, number>>;
 }
 
-/** Ingests one named document and reports instead of throwing: a bad file never stops a batch. */
-export async function ingestOne(
-  ingest: IngestService,
-  name: string,
-  bytes: Uint8Array,
-  meta: IngestMeta,
-): Promise<BulkItemResult> {
-  try {
-    const r = await ingest.ingest(bytes, meta);
-    return {
-      name,
-      outcome: r.outcome,
-      ...(r.invoice
-        ? { invoiceId: r.invoice.id, accessKey: r.invoice.accessKey, status: r.invoice.status }
-        : {}),
-      ...(r.event && !r.invoice ? { accessKey: r.event.accessKey } : {}),
-      ...(r.warnings.length ? { warnings: r.warnings } : {}),
-    };
-  } catch (err) {
-    if (!(err instanceof DomainError)) throw err;
-    const problems = 'problems' in err ? (err.problems as FieldProblem[]) : [];
-    return {
-      name,
-      outcome: 'failed',
-      errors: problems.length ? problems : [{ field: 'xml', message: err.message }],
-    };
-  }
-}
-
 export function summarize(results: BulkItemResult[]): BulkSummary {
   const summary: BulkSummary = { total: results.length, failed: 0, skipped: 0, byOutcome: {} };
   for (const r of results) {
@@ -71,22 +43,72 @@ function isXmlEntry(entry: ZipEntryReader): boolean {
   );
 }
 
-/** Every `.xml` entry of a ZIP, one at a time (memory holds one document). */
-export async function* ingestZip(
+/** Documents per batch, and bytes held at most before a batch is flushed. */
+const BATCH_ITEMS = 200;
+const BATCH_BYTES = 32 * 1024 * 1024;
+
+function toItemResult(name: string, r: BatchResult): BulkItemResult {
+  if (!r.ok) return { name, outcome: 'failed', errors: r.errors };
+  const { result } = r;
+  return {
+    name,
+    outcome: result.outcome,
+    ...(result.invoice
+      ? { invoiceId: result.invoice.id, accessKey: result.invoice.accessKey, status: result.invoice.status }
+      : {}),
+    ...(result.event && !result.invoice ? { accessKey: result.event.accessKey } : {}),
+    ...(result.warnings.length ? { warnings: result.warnings } : {}),
+  };
+}
+
+/**
+ * Named documents in batches (memory holds one batch); a bad document never stops the rest.
+ * `source` yields either a document or an entry already judged (skipped, too large).
+ */
+export async function* ingestNamed(
   ingest: IngestService,
-  zipFile: string,
-  maxXmlBytes: number,
+  source: AsyncIterable<{ name: string; bytes: Uint8Array } | BulkItemResult>,
   meta: IngestMeta = {},
 ): AsyncGenerator<BulkItemResult> {
+  let names: string[] = [];
+  let items: BatchItem[] = [];
+  let held = 0;
+  const flush = async function* () {
+    const results = await ingest.ingestMany(items);
+    for (const [i, r] of results.entries()) yield toItemResult(names[i] as string, r);
+    names = [];
+    items = [];
+    held = 0;
+  };
+  for await (const next of source) {
+    if (!('bytes' in next)) {
+      yield* flush();
+      yield next;
+      continue;
+    }
+    names.push(next.name);
+    items.push({ bytes: next.bytes, meta });
+    held += next.bytes.byteLength;
+    if (items.length >= BATCH_ITEMS || held >= BATCH_BYTES) yield* flush();
+  }
+  yield* flush();
+}
+
+/** The `.xml` entries of a ZIP, read one at a time. */
+async function* zipDocuments(
+  zipFile: string,
+  maxXmlBytes: number,
+): AsyncGenerator<{ name: string; bytes: Uint8Array } | BulkItemResult> {
+  let opened = false;
   try {
     for await (const entry of zipEntries(zipFile)) {
+      opened = true;
       if (!isXmlEntry(entry)) {
         if (!entry.isDirectory) yield { name: entry.name, outcome: 'skipped' };
         continue;
       }
-      let bytes: Buffer;
       try {
-        bytes = await entry.read(maxXmlBytes);
+        yield { name: entry.name, bytes: await entry.read(maxXmlBytes) };
       } catch (err) {
         if (!(err instanceof ZipEntryTooLargeError)) throw err;
         yield {
@@ -94,19 +116,26 @@ export async function* ingestZip(
           outcome: 'failed',
           errors: [{ field: 'xml', message: `larger than ${maxXmlBytes} bytes` }],
         };
-        continue;
       }
-      yield await ingestOne(ingest, entry.name, bytes, meta);
     }
   } catch (err) {
-    if (err instanceof InvalidZipError) {
-      yield {
-        name: zipFile,
-        outcome: 'failed',
-        errors: [{ field: 'zip', message: `not a readable ZIP: ${err.message}` }],
-      };
-      return;
-    }
-    throw err;
+    if (!(err instanceof InvalidZipError)) throw err;
+    // Unreadable from the start: the whole call is bad input (and the spool path is no one's business).
+    if (!opened) throw InvalidInputError.field('body', `not a readable ZIP: ${err.message}`);
+    yield {
+      name: '(zip)',
+      outcome: 'failed',
+      errors: [{ field: 'zip', message: `not a readable ZIP: ${err.message}` }],
+    };
   }
+}
+
+/** Every `.xml` entry of a ZIP file, ingested in batches. */
+export function ingestZip(
+  ingest: IngestService,
+  zipFile: string,
+  maxXmlBytes: number,
+  meta: IngestMeta = {},
+): AsyncGenerator<BulkItemResult> {
+  return ingestNamed(ingest, zipDocuments(zipFile, maxXmlBytes), meta);
 }

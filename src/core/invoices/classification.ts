@@ -1,6 +1,6 @@
 import type { SellerRow } from '../../infra/db/repos/sellers-repo.js';
 import { type FieldProblem, InvalidInputError } from '../errors.js';
-import { MARKETPLACES, optionValues } from '../marketplaces.js';
+import { type AttributeOption, MARKETPLACES, type Marketplace, optionValues } from '../marketplaces.js';
 import type { NfeInvoiceDocument } from '../nfe/types.js';
 
 /** What ingestion is told besides the document (query parameters of the operator API). */
@@ -39,6 +39,54 @@ function inferTypes(doc: NfeInvoiceDocument): { invoiceType: string; transaction
   return { invoiceType: 'CUSTOMER_SALES', transactionType: 'CUSTOMER_SALES' };
 }
 
+/** Checks that need neither the seller nor the document: pairing and lengths. */
+function shapeProblems(meta: IngestMeta): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const { transactionIdentifierName: name, transactionIdentifierId: id } = meta;
+  if ((name === undefined) !== (id === undefined)) {
+    const missing = name === undefined ? 'transactionIdentifierName' : 'transactionIdentifierId';
+    problems.push({
+      field: missing,
+      message: 'transactionIdentifierName and transactionIdentifierId go together',
+    });
+  }
+  if (id !== undefined && (id.length === 0 || id.length > 128)) {
+    problems.push({ field: 'transactionIdentifierId', message: 'must be 1 to 128 characters' });
+  }
+  if (meta.orderId !== undefined && (meta.orderId.length === 0 || meta.orderId.length > 128)) {
+    problems.push({ field: 'orderId', message: 'must be 1 to 128 characters' });
+  }
+  return problems;
+}
+
+/**
+ * The parameters alone, against every marketplace they could mean: a bulk call runs this once,
+ * so a bad value is one 400 for the call rather than a failure per document.
+ * resolveClassification still decides per document (the seller's own marketplaces).
+ */
+export function checkIngestMeta(meta: IngestMeta): void {
+  const problems: FieldProblem[] = [];
+  const given = meta.marketplaceId === undefined ? undefined : MARKETPLACES.get(meta.marketplaceId);
+  if (meta.marketplaceId !== undefined && !given) {
+    problems.push({ field: 'marketplaceId', message: `unknown marketplace "${meta.marketplaceId}"` });
+  }
+  const candidates = given ? [given] : meta.marketplaceId === undefined ? [...MARKETPLACES.values()] : [];
+  const check = (
+    field: 'invoiceType' | 'transactionType' | 'transactionIdentifierName',
+    pick: (a: Marketplace['invoiceAttributes']) => AttributeOption[],
+  ) => {
+    const value = meta[field];
+    const options = [...new Set(candidates.flatMap((m) => optionValues(pick(m.invoiceAttributes))))];
+    if (value !== undefined && candidates.length && !options.includes(value))
+      problems.push({ field, message: `"${value}" is not one of ${options.join(', ')}` });
+  };
+  check('invoiceType', (a) => a.invoiceTypeOptions);
+  check('transactionType', (a) => a.transactionTypeOptions);
+  check('transactionIdentifierName', (a) => a.transactionIdentifierNameOptions);
+  problems.push(...shapeProblems(meta));
+  if (problems.length) throw new InvalidInputError('invalid ingestion parameters', problems);
+}
+
 export function resolveClassification(
   seller: SellerRow,
   doc: NfeInvoiceDocument,
@@ -71,20 +119,8 @@ export function resolveClassification(
       );
     }
   }
+  problems.push(...shapeProblems(meta));
   const { transactionIdentifierName: name, transactionIdentifierId: id } = meta;
-  if ((name === undefined) !== (id === undefined)) {
-    const missing = name === undefined ? 'transactionIdentifierName' : 'transactionIdentifierId';
-    problems.push({
-      field: missing,
-      message: 'transactionIdentifierName and transactionIdentifierId go together',
-    });
-  }
-  if (id !== undefined && (id.length === 0 || id.length > 128)) {
-    problems.push({ field: 'transactionIdentifierId', message: 'must be 1 to 128 characters' });
-  }
-  if (meta.orderId !== undefined && (meta.orderId.length === 0 || meta.orderId.length > 128)) {
-    problems.push({ field: 'orderId', message: 'must be 1 to 128 characters' });
-  }
   if (problems.length) throw new InvalidInputError('invalid ingestion parameters', problems);
   return {
     marketplaceId,

@@ -1,15 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../infra/clock.js';
 import type { Db } from '../../infra/db/database.js';
-import { type EventRow, type InvoiceRow, invoicesRepo } from '../../infra/db/repos/invoices-repo.js';
+import {
+  type EventRow,
+  type InvoiceInsert,
+  type InvoiceRow,
+  invoicesRepo,
+} from '../../infra/db/repos/invoices-repo.js';
 import { type SellerRow, sellersRepo } from '../../infra/db/repos/sellers-repo.js';
 import type { Ids } from '../../infra/ids.js';
 import { ConflictError, type FieldProblem, InvalidInputError } from '../errors.js';
 import { parseAccessKey } from '../nfe/access-key.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
-import type { InvoiceStatus, NfeEvent, NfeEventDocument, NfeInvoiceDocument } from '../nfe/types.js';
-import { type IngestMeta, resolveClassification } from './classification.js';
+import type {
+  DerivedStatus,
+  InvoiceStatus,
+  NfeEvent,
+  NfeEventDocument,
+  NfeInvoiceDocument,
+} from '../nfe/types.js';
+import { type BatchItem, type BatchResult, ingestBatch } from './batch-ingest.js';
+import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
 import { type InvoiceView, invoiceView } from './invoice-view.js';
 
 export type IngestOutcome =
@@ -41,7 +53,56 @@ export interface IngestResult {
 /** Later documents may only move an invoice forward; anything else is a conflict. */
 const STATUS_RANK: Record<InvoiceStatus, number> = { PENDING: 0, REJECTED: 1, AUTHORIZED: 2, CANCELED: 3 };
 
-function sha256(bytes: Uint8Array): string {
+/** The columns a document determines (on insert and on replacement). */
+export function documentFields(
+  doc: NfeInvoiceDocument,
+  derived: DerivedStatus,
+  hash: string,
+  size: number,
+  now: Date,
+) {
+  return {
+    status: derived.status,
+    error_code: derived.errorCode,
+    gov_response: derived.govResponse,
+    protocol: doc.protocol?.nProt ?? null,
+    issued_at: doc.issuedAt,
+    discrepancies: JSON.stringify(doc.discrepancies),
+    xml_sha256: hash,
+    xml_size: size,
+    layout_version: doc.layoutVersion,
+    updated_at: now,
+  };
+}
+
+export function newInvoiceRow(
+  sellerId: string,
+  invoiceId: string,
+  doc: NfeInvoiceDocument,
+  cls: Classification,
+  fields: ReturnType<typeof documentFields>,
+  now: Date,
+): InvoiceInsert {
+  return {
+    seller_id: sellerId,
+    invoice_id: invoiceId,
+    access_key: doc.accessKey,
+    marketplace_id: cls.marketplaceId,
+    model: doc.model,
+    series: doc.series,
+    number: doc.number,
+    invoice_type: cls.invoiceType,
+    transaction_type: cls.transactionType,
+    transaction_ids: JSON.stringify(cls.transactionIds),
+    order_id: cls.orderId,
+    recipient_doc: doc.recipientDoc,
+    total_amount: doc.totalAmount,
+    created_at: now,
+    ...fields,
+  };
+}
+
+export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
@@ -94,7 +155,12 @@ export class IngestService {
     }
   }
 
-  private async sellerFor(cnpj: string, field: string): Promise<SellerRow> {
+  /** Many documents at once, with a fast path for new invoices (see batch-ingest.ts). */
+  ingestMany(items: BatchItem[]): Promise<BatchResult[]> {
+    return ingestBatch(this, this.db, this.clock, this.ids, items, this.maxXmlBytes);
+  }
+
+  async sellerFor(cnpj: string, field: string): Promise<SellerRow> {
     const seller = await sellersRepo.byCnpj(this.db, cnpj);
     if (!seller) throw InvalidInputError.field(field, `no seller is registered with CNPJ ${cnpj}`);
     return seller;
@@ -115,18 +181,7 @@ export class IngestService {
       const events = (await invoicesRepo.eventsFor(trx, seller.seller_id, doc.accessKey)).map(eventFromRow);
       const derived = deriveStatus(doc, events);
       const existing = await invoicesRepo.byAccessKey(trx, seller.seller_id, doc.accessKey);
-      const fields = {
-        status: derived.status,
-        error_code: derived.errorCode,
-        gov_response: derived.govResponse,
-        protocol: doc.protocol?.nProt ?? null,
-        issued_at: doc.issuedAt,
-        discrepancies: JSON.stringify(doc.discrepancies),
-        xml_sha256: hash,
-        xml_size: bytes.byteLength,
-        layout_version: doc.layoutVersion,
-        updated_at: now,
-      };
+      const fields = documentFields(doc, derived, hash, bytes.byteLength, now);
 
       if (existing) {
         if (existing.xml_sha256 === hash)
@@ -161,23 +216,7 @@ export class IngestService {
       const invoiceId = this.ids.uuid();
       await invoicesRepo.insert(
         trx,
-        {
-          seller_id: seller.seller_id,
-          invoice_id: invoiceId,
-          access_key: doc.accessKey,
-          marketplace_id: cls.marketplaceId,
-          model: doc.model,
-          series: doc.series,
-          number: doc.number,
-          invoice_type: cls.invoiceType,
-          transaction_type: cls.transactionType,
-          transaction_ids: JSON.stringify(cls.transactionIds),
-          order_id: cls.orderId,
-          recipient_doc: doc.recipientDoc,
-          total_amount: doc.totalAmount,
-          created_at: now,
-          ...fields,
-        },
+        newInvoiceRow(seller.seller_id, invoiceId, doc, cls, fields, now),
         bytes,
         cls.transactionIds,
       );

@@ -71,37 +71,33 @@ export class OrdersService {
     }
     if (problems.length) throw new InvalidInputError('invalid orders', problems);
     const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
-      const results = [];
-      for (const order of orders) {
-        const seller = sellers.get(order.sellerId) as SellerRow;
-        const marketplaceId = order.storefront
-          ? null
-          : (order.marketplaceId ?? seller.marketplace_ids[0] ?? null);
-        const outcome = await ordersRepo.upsert(
-          trx,
-          {
-            seller_id: order.sellerId,
-            order_id: order.orderId,
-            marketplace_id: marketplaceId,
-            storefront: order.storefront ?? null,
-            order_number: order.orderNumber ?? null,
-            status: order.status,
-            created_at: parseApiDate('createdAt', order.createdAt),
-            updated_at: now,
-          },
-          order.items.map((item) => ({
-            seller_id: order.sellerId,
-            order_id: order.orderId,
-            order_item_id: item.orderItemId,
-            sku: item.sku ?? null,
-            status: item.status ?? null,
-          })),
-        );
-        results.push({ orderId: order.orderId, outcome });
-      }
-      return results;
+    const rows = orders.map((order) => {
+      const seller = sellers.get(order.sellerId) as SellerRow;
+      return {
+        seller_id: order.sellerId,
+        order_id: order.orderId,
+        marketplace_id: order.storefront ? null : (order.marketplaceId ?? seller.marketplace_ids[0] ?? null),
+        storefront: order.storefront ?? null,
+        order_number: order.orderNumber ?? null,
+        status: order.status,
+        created_at: parseApiDate('createdAt', order.createdAt),
+        updated_at: now,
+      };
     });
+    const items = orders.flatMap((order) =>
+      order.items.map((item) => ({
+        seller_id: order.sellerId,
+        order_id: order.orderId,
+        order_item_id: item.orderItemId,
+        sku: item.sku ?? null,
+        status: item.status ?? null,
+      })),
+    );
+    const outcomes = await this.db.transaction().execute((trx) => ordersRepo.upsertMany(trx, rows, items));
+    return orders.map((o) => ({
+      orderId: o.orderId,
+      outcome: outcomes.get(`${o.sellerId}/${o.orderId}`) ?? 'updated',
+    }));
   }
 
   async get(sellerId: string, orderId: string): Promise<OrderView> {

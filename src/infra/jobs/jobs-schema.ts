@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Selectable } from 'kysely';
 
 /** Kysely's view of migrations/0002_jobs.sql (to be merged into `DB` in src/infra/db/schema.ts). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -27,4 +27,41 @@ export interface JobsTable {
 
 export interface JobsDB {
   jobs: JobsTable;
+}
+
+/** A job as the queue API returns it. */
+export interface JobRow {
+  jobId: string;
+  queue: string;
+  sellerId: string | null;
+  payload: unknown;
+  progress: unknown;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: Date;
+  lockedBy: string | null;
+  lockedUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export function toJobRow(r: Selectable<JobsTable>): JobRow {
+  return {
+    jobId: r.job_id,
+    queue: r.queue,
+    sellerId: r.seller_id,
+    payload: r.payload,
+    progress: r.progress,
+    status: r.status,
+    attempts: r.attempts,
+    maxAttempts: r.max_attempts,
+    runAt: r.run_at,
+    lockedBy: r.locked_by,
+    lockedUntil: r.locked_until,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    finishedAt: r.finished_at,
+  };
 }

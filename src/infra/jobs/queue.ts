@@ -1,8 +1,8 @@
-import { type Kysely, sql, type Updateable } from 'kysely';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { type Clock, systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { type Ids, systemIds } from '../ids.js';
-import type { JobStatus, JobsDB, JobsTable } from './jobs-schema.js';
+import { type JobRow, type JobStatus, type JobsDB, type JobsTable, toJobRow } from './jobs-schema.js';
 
 /** The database or a transaction on it: callers enqueue in the transaction that writes their record. */
 export type Executor = Kysely<DB>;
@@ -47,28 +47,13 @@ export interface ClaimedJob {
   lease: Lease;
 }
 
-export interface JobRow {
-  jobId: string;
-  queue: string;
-  sellerId: string | null;
-  payload: unknown;
-  progress: unknown;
-  status: JobStatus;
-  attempts: number;
-  maxAttempts: number;
-  runAt: Date;
-  lockedBy: string | null;
-  lockedUntil: Date | null;
-  lastError: string | null;
-  createdAt: Date;
-  finishedAt: Date | null;
-}
-
 export interface QueueDepth {
   queue: string;
   status: 'queued' | 'running' | 'dead';
   count: number;
 }
+
+export type { JobRow };
 
 export type FailOutcome = 'retry' | 'dead' | 'lost';
 
@@ -76,7 +61,7 @@ export interface JobQueueOptions {
   clock?: Clock;
   ids?: Ids;
   defaultMaxAttempts?: number;
-  /** Retry n waits min(base * 2^(n-1), max), of which the upper half is random (jitter). */
+  /** Retry n waits between half and all of min(base * 2^(n-1), max): exponential with jitter. */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
   random?: () => number;
@@ -177,7 +162,7 @@ export class JobQueue {
         limit 100 for update skip locked)`.execute(this.db);
     const lockedUntil = new Date(now.getTime() + leaseMs);
     // A CTE, so the locking select runs once; SKIP LOCKED lets concurrent workers take disjoint rows.
-    const { rows } = await sql<RawJob>`
+    const { rows } = await sql<Selectable<JobsTable>>`
       with due as (
         select job_id from jobs
         where ${inQueues} and (
@@ -191,7 +176,7 @@ export class JobQueue {
       from due where j.job_id = due.job_id
       returning j.*`.execute(this.db);
     return rows
-      .map(toRow)
+      .map(toJobRow)
       .sort((a, b) => a.runAt.getTime() - b.runAt.getTime())
       .map((row) => ({
         id: row.jobId,
@@ -285,7 +270,7 @@ export class JobQueue {
       .selectAll()
       .where('job_id', '=', jobId)
       .executeTakeFirst();
-    return row && toRow(row as RawJob);
+    return row && toJobRow(row);
   }
 
   /** Unfinished and dead jobs per queue and status, for metrics. */
@@ -323,40 +308,4 @@ export class JobQueue {
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
-}
-
-interface RawJob {
-  job_id: string;
-  queue: string;
-  seller_id: string | null;
-  payload: unknown;
-  progress: unknown;
-  status: JobStatus;
-  attempts: number;
-  max_attempts: number;
-  run_at: Date;
-  locked_by: string | null;
-  locked_until: Date | null;
-  last_error: string | null;
-  created_at: Date;
-  finished_at: Date | null;
-}
-
-function toRow(r: RawJob): JobRow {
-  return {
-    jobId: r.job_id,
-    queue: r.queue,
-    sellerId: r.seller_id,
-    payload: r.payload,
-    progress: r.progress,
-    status: r.status,
-    attempts: r.attempts,
-    maxAttempts: r.max_attempts,
-    runAt: r.run_at,
-    lockedBy: r.locked_by,
-    lockedUntil: r.locked_until,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    finishedAt: r.finished_at,
-  };
 }

@@ -7,6 +7,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InvalidInputError, TooLargeError } from '../../../core/errors.js';
 import { type BulkItemResult, ingestZip, summarize } from '../../../core/invoices/bulk-ingest.js';
+import { checkIngestMeta } from '../../../core/invoices/classification.js';
 import type { AppDeps } from '../../../main/deps.js';
 
 const tags = ['invoices'];
@@ -67,6 +68,7 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: AppDeps): P
       if (!body || typeof body.pipe !== 'function') {
         throw InvalidInputError.field('content-type', 'send a ZIP of NF-e XML files as application/zip');
       }
+      checkIngestMeta(request.query);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bulk-'));
       const file = path.join(dir, 'upload.zip');
       try {

@@ -102,6 +102,66 @@ export const invoicesRepo = {
     }
   },
 
+  /** Multi-row insert of new invoices (the batch ingestion fast path). */
+  async insertMany(
+    db: Db,
+    rows: { row: InvoiceInsert; xml: Uint8Array; transactions: { name: string; id: string }[] }[],
+  ) {
+    if (!rows.length) return;
+    await db
+      .insertInto('invoices')
+      .values(rows.map((r) => r.row))
+      .execute();
+    await db
+      .insertInto('invoice_documents')
+      .values(rows.map((r) => ({ seller_id: r.row.seller_id, invoice_id: r.row.invoice_id, xml: r.xml })))
+      .execute();
+    const txs = rows.flatMap((r) =>
+      r.transactions.map((t) => ({
+        seller_id: r.row.seller_id,
+        name: t.name,
+        value: t.id,
+        invoice_id: r.row.invoice_id,
+      })),
+    );
+    if (txs.length)
+      await db
+        .insertInto('invoice_transactions')
+        .values(txs)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+  },
+
+  /** Of these keys, the ones that already have an invoice or an event: they take the careful path. */
+  async keysWithHistory(db: Db, sellerId: string, keys: string[]): Promise<Set<string>> {
+    if (!keys.length) return new Set();
+    const invoices = await db
+      .selectFrom('invoices')
+      .select('access_key')
+      .where('seller_id', '=', sellerId)
+      .where('access_key', 'in', keys)
+      .execute();
+    const events = await db
+      .selectFrom('nfe_events')
+      .select('access_key')
+      .where('seller_id', '=', sellerId)
+      .where('access_key', 'in', keys)
+      .execute();
+    return new Set([...invoices, ...events].map((r) => r.access_key));
+  },
+
+  /** `model/series/number` triples already stored among these numbers. */
+  async takenNumbers(db: Db, sellerId: string, numbers: string[]): Promise<Set<string>> {
+    if (!numbers.length) return new Set();
+    const rows = await db
+      .selectFrom('invoices')
+      .select(['model', 'series', 'number'])
+      .where('seller_id', '=', sellerId)
+      .where('number', 'in', [...new Set(numbers)])
+      .execute();
+    return new Set(rows.map((r) => `${r.model}/${r.series}/${r.number}`));
+  },
+
   async replaceDocument(
     db: Db,
     sellerId: string,
