@@ -57,9 +57,10 @@ export function buildServices(
   signingKey: Buffer,
 ): AppDeps['services'] {
   const db = database.db;
+  const lwa = new LwaService(db, clock, config.accessTokenTtlSeconds);
   return {
-    sellers: new SellersService(db, clock, ids),
-    lwa: new LwaService(db, clock, config.accessTokenTtlSeconds),
+    sellers: new SellersService(db, clock, ids, (clientId) => lwa.forgetClient(clientId)),
+    lwa,
     ingest: new IngestService(db, clock, ids, config.maxXmlBytes),
     queries: new InvoiceQueries(db, clock, new PageTokens(signingKey)),
     orders: new OrdersService(db, clock),

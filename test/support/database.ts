@@ -39,6 +39,10 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
       await c.end();
     };
   }
+  const template = process.env.INVOICEHUB_PGLITE_TEMPLATE;
+  if (!databaseUrl && template && fs.existsSync(template)) {
+    fs.cpSync(template, path.join(dataDir, 'pglite'), { recursive: true });
+  }
   const database = await openDatabase({ databaseUrl, dataDir });
   await migrate(database.db);
   return {

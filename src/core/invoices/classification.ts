@@ -2,6 +2,7 @@ import type { SellerRow } from '../../infra/db/repos/sellers-repo.js';
 import { type FieldProblem, InvalidInputError } from '../errors.js';
 import { type AttributeOption, MARKETPLACES, type Marketplace, optionValues } from '../marketplaces.js';
 import type { NfeInvoiceDocument } from '../nfe/types.js';
+import { CONTROL_CHARS } from '../sellers/sellers-service.js';
 
 /** What ingestion is told besides the document (query parameters of the operator API). */
 export interface IngestMeta {
@@ -50,11 +51,15 @@ function shapeProblems(meta: IngestMeta): FieldProblem[] {
       message: 'transactionIdentifierName and transactionIdentifierId go together',
     });
   }
-  if (id !== undefined && (id.length === 0 || id.length > 128)) {
-    problems.push({ field: 'transactionIdentifierId', message: 'must be 1 to 128 characters' });
+  const badText = (v: string) => v.length === 0 || v.length > 128 || CONTROL_CHARS.test(v);
+  if (id !== undefined && badText(id)) {
+    problems.push({
+      field: 'transactionIdentifierId',
+      message: 'must be 1 to 128 characters, no control characters',
+    });
   }
-  if (meta.orderId !== undefined && (meta.orderId.length === 0 || meta.orderId.length > 128)) {
-    problems.push({ field: 'orderId', message: 'must be 1 to 128 characters' });
+  if (meta.orderId !== undefined && badText(meta.orderId)) {
+    problems.push({ field: 'orderId', message: 'must be 1 to 128 characters, no control characters' });
   }
   return problems;
 }

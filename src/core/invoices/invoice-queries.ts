@@ -5,7 +5,7 @@ import { resolveWindow } from '../dates.js';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
 import { MARKETPLACES, type MarketplaceInvoiceAttributes, optionValues } from '../marketplaces.js';
 import type { PageTokens } from '../paging/page-token.js';
-import { isUuid } from '../sellers/sellers-service.js';
+import { CONTROL_CHARS, isUuid } from '../sellers/sellers-service.js';
 import { type InvoiceView, invoiceView, type SpApiInvoice, spApiInvoice } from './invoice-view.js';
 
 /** The caller, as authenticated by a dialect. */
@@ -112,6 +112,12 @@ export function resolveInvoiceFilter(
     problems.push({
       field: missing,
       message: 'transactionIdentifierName and transactionIdentifierId must be provided together',
+    });
+  }
+  if (id !== undefined && (id.length === 0 || id.length > 128 || CONTROL_CHARS.test(id))) {
+    problems.push({
+      field: 'transactionIdentifierId',
+      message: 'must be 1 to 128 characters, no control characters',
     });
   }
   for (const [field, value] of [

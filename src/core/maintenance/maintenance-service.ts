@@ -1,7 +1,7 @@
 import type { Clock } from '../../infra/clock.js';
 import type { Db } from '../../infra/db/database.js';
 import { settingsRepo } from '../../infra/db/repos/settings-repo.js';
-import { MaintenanceError } from '../errors.js';
+import { InvalidInputError, MaintenanceError } from '../errors.js';
 
 export interface MaintenanceState {
   enabled: boolean;
@@ -33,6 +33,10 @@ export class MaintenanceService {
   }
 
   async set(enabled: boolean, message?: string): Promise<MaintenanceState> {
+    // NUL and other C0 controls cannot be stored (jsonb refuses \u0000) nor shown to clients.
+    if (message !== undefined && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(message)) {
+      throw InvalidInputError.field('message', 'must not contain control characters');
+    }
     const at = this.clock.now();
     const state: MaintenanceState = {
       enabled,

@@ -4,7 +4,7 @@ import { ordersRepo } from '../../infra/db/repos/orders-repo.js';
 import { type SellerRow, sellersRepo } from '../../infra/db/repos/sellers-repo.js';
 import { parseApiDate } from '../dates.js';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
-import { isUuid } from '../sellers/sellers-service.js';
+import { CONTROL_CHARS, isUuid } from '../sellers/sellers-service.js';
 
 export const ORDER_STATUSES = [
   'pending',
@@ -101,7 +101,8 @@ export class OrdersService {
   }
 
   async get(sellerId: string, orderId: string): Promise<OrderView> {
-    const order = isUuid(sellerId) ? await ordersRepo.get(this.db, sellerId, orderId) : undefined;
+    const order =
+      isUuid(sellerId) && ID_RE.test(orderId) ? await ordersRepo.get(this.db, sellerId, orderId) : undefined;
     if (!order) throw new NotFoundError(`order ${orderId} of seller ${sellerId} not found`);
     const items = await ordersRepo.items(this.db, sellerId, orderId);
     return {
@@ -142,6 +143,9 @@ function validateOrder(order: OrderInput, seller: SellerRow | undefined, at: str
   if (order.orderNumber !== undefined && (order.orderNumber.length === 0 || order.orderNumber.length > 64)) {
     add('orderNumber', 'must be 1 to 64 characters');
   }
+  if (order.orderNumber !== undefined && CONTROL_CHARS.test(order.orderNumber)) {
+    add('orderNumber', 'must not contain control characters');
+  }
   try {
     parseApiDate('createdAt', order.createdAt);
   } catch (err) {
@@ -157,6 +161,8 @@ function validateOrder(order: OrderInput, seller: SellerRow | undefined, at: str
       add(`items[${j}].orderItemId`, 'must be 1 to 128 characters of letters, digits, _ . : -');
     if (itemIds.has(item.orderItemId)) add(`items[${j}].orderItemId`, 'appears twice in this order');
     itemIds.add(item.orderItemId);
+    if (item.sku !== undefined && CONTROL_CHARS.test(item.sku))
+      add(`items[${j}].sku`, 'must not contain control characters');
     if (item.status !== undefined && !(ORDER_STATUSES as readonly string[]).includes(item.status)) {
       add(`items[${j}].status`, `"${item.status}" is not one of ${ORDER_STATUSES.join(', ')}`);
     }

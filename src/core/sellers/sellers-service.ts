@@ -62,6 +62,8 @@ export class SellersService {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ids: Ids,
+    /** Told when credentials are revoked, so cached token lookups go too. */
+    private readonly onRevoke: (clientId: string) => void = () => {},
   ) {}
 
   async create(input: NewSeller): Promise<IssuedCredentials> {
@@ -69,6 +71,8 @@ export class SellersService {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 200)
       problems.push({ field: 'name', message: 'must be 1 to 200 characters' });
+    else if (CONTROL_CHARS.test(name))
+      problems.push({ field: 'name', message: 'must not contain control characters' });
     const cnpj = normalizeCnpj(input.cnpj);
     if (!isValidCnpj(cnpj)) {
       problems.push({
@@ -150,6 +154,7 @@ export class SellersService {
     await this.get(sellerId);
     const revoked = await sellersRepo.revokeCredential(this.db, sellerId, clientId, this.clock.now());
     if (!revoked) throw new NotFoundError(`no active credentials ${clientId} for seller ${sellerId}`);
+    this.onRevoke(clientId);
   }
 
   private async issueIn(db: Db, sellerId: string, now: Date): Promise<IssuedCredentials> {
@@ -168,6 +173,9 @@ export class SellersService {
     return { sellerId, clientId, clientSecret, refreshToken };
   }
 }
+
+/** C0 controls other than tab, newline and carriage return (and DEL): no store keeps NUL in text. */
+export const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export function isUuid(s: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

@@ -41,6 +41,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
     // Idle clients see server restarts as errors; without a listener they would crash the process.
     pool.on('error', () => {});
+    // A server restart also errors the clients checked out at that moment; the failed query already
+    // reports it, so this listener only keeps the event from crashing the process.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { JobsTable } from '../jobs/jobs-schema.js';
 
 /** Kysely's view of the tables in migrations/. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -136,4 +137,5 @@ export interface DB {
   order_items: OrderItemsTable;
   settings: SettingsTable;
   schema_migrations: SchemaMigrationsTable;
+  jobs: JobsTable;
 }

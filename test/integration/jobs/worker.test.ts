@@ -118,7 +118,7 @@ describe('job worker', () => {
 
   it('aborts the handler when its lease is taken over, and does not settle the job', async () => {
     let signal: AbortSignal | undefined;
-    worker({ leaseMs: 150 })
+    worker({ leaseMs: 600 })
       .register('long', async (job: JobContext) => {
         signal = job.signal;
         await new Promise((_resolve, reject) =>

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../../../core/errors.js';
-import { sellerView } from '../../../core/sellers/sellers-service.js';
+import { isUuid, sellerView } from '../../../core/sellers/sellers-service.js';
 import type { AppDeps } from '../../../main/deps.js';
 
 const tags = ['sellers'];
@@ -31,7 +31,7 @@ function decodeAfter(after: string | undefined) {
   if (after === undefined) return undefined;
   const [createdAt, sellerId] = Buffer.from(after, 'base64url').toString('utf8').split('|');
   const date = new Date(createdAt ?? '');
-  if (!sellerId || Number.isNaN(date.getTime()))
+  if (!sellerId || !isUuid(sellerId) || Number.isNaN(date.getTime()))
     throw InvalidInputError.field('query.after', 'is not a cursor from this API');
   return { createdAt: date, sellerId };
 }

@@ -55,6 +55,18 @@ export async function lwaTokenRoutes(app: FastifyInstance, deps: AppDeps): Promi
     return reply.code(500).send({ error: 'server_error', error_description: 'internal error' });
   });
 
+  // Other methods answer in LWA's shape too (not the app-wide SP-API 404).
+  app.route({
+    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    url: '/auth/o2/token',
+    schema: { hide: true },
+    handler: async (request, reply) =>
+      reply
+        .code(405)
+        .header('allow', 'POST')
+        .send({ error: 'invalid_request', error_description: `${request.method} is not allowed; use POST` }),
+  });
+
   app.post('/auth/o2/token', { schema: { hide: true }, config: {} }, async (request, reply) => {
     await deps.services.maintenance.assertOpen();
     const body = request.body;

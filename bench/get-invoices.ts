@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Dataset } from './dataset.js';
+import { benchDir, cliPath, fmt, type LoadResult, runLoad, startChild, stopChild } from './lib.js';
+
+export interface CaseResult {
+  label: string;
+  target: LoadResult;
+  baseline: LoadResult;
+}
+
+const BASE = '/tax/invoices/2024-06-19/invoices';
+
+async function token(url: string, d: Dataset): Promise<string> {
+  const res = await fetch(`${url}/auth/o2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      grant_type: 'refresh_token',
+      client_id: d.credentials.clientId,
+      client_secret: d.credentials.clientSecret,
+      refresh_token: d.credentials.refreshToken,
+    }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * getInvoices, pages of 100 with a status filter over the whole dataset: the first `pages` pages
+ * of one walk, requested round-robin by 16 connections. The baseline serves the first page's bytes.
+ */
+export async function benchGetInvoices(
+  d: Dataset,
+  opts: { connections: number; durationSeconds: number; pages: number },
+): Promise<CaseResult> {
+  const { child, match } = await startChild(
+    [cliPath, 'serve'],
+    { ...d.env, PORT: '0', DEMO_DATA: 'false', RATE_LIMITS_ENABLED: 'false', LOG_LEVEL: 'warn' },
+    /listening on (http:\/\/\S+)/,
+  );
+  let baselineChild: typeof child | undefined;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bench-'));
+  try {
+    const url = match[1] as string;
+    const headers = { 'x-amz-access-token': await token(url, d) };
+    const first = `${BASE}?marketplaceId=A2Q3Y263D00KWC&statuses=AUTHORIZED&dateStart=2020-01-01&pageSize=100`;
+    const paths = [first];
+    let firstBody: Buffer | undefined;
+    for (let next: string | undefined = first; paths.length <= opts.pages && next; ) {
+      const res = await fetch(url + next, { headers });
+      const raw = Buffer.from(await res.arrayBuffer());
+      if (res.status !== 200) throw new Error(`getInvoices answered ${res.status}: ${raw}`);
+      firstBody ??= raw;
+      const body = JSON.parse(raw.toString()) as { nextToken?: string };
+      next = body.nextToken
+        ? `${BASE}?marketplaceId=A2Q3Y263D00KWC&nextToken=${encodeURIComponent(body.nextToken)}`
+        : undefined;
+      if (next && paths.length < opts.pages) paths.push(next);
+      else break;
+    }
+    const load = { paths, headers, connections: opts.connections, durationSeconds: opts.durationSeconds };
+    await runLoad({ ...load, url, durationSeconds: 2 }); // warm-up: JIT, caches, pools
+    const target = await runLoad({ ...load, url });
+
+    const bodyFile = path.join(tmp, 'page.json');
+    fs.writeFileSync(bodyFile, firstBody as Buffer);
+    const baseline = await startChild(
+      [path.join(benchDir, 'baseline-server.js'), bodyFile],
+      {},
+      /LISTENING (\d+)/,
+    );
+    baselineChild = baseline.child;
+    const baseUrl = `http://127.0.0.1:${baseline.match[1]}`;
+    await runLoad({ ...load, url: baseUrl, durationSeconds: 2 });
+    const base = await runLoad({ ...load, url: baseUrl });
+    if (target.non2xx || target.errors) {
+      process.stderr.write(
+        `warning: ${target.non2xx} non-2xx answers and ${target.errors} errors under load\n`,
+      );
+    }
+    process.stderr.write(
+      `  ${d.label}: ${paths.length} distinct pages of ${fmt((firstBody as Buffer).length)} bytes\n`,
+    );
+    return { label: d.label, target, baseline: base };
+  } finally {
+    if (baselineChild) await stopChild(baselineChild);
+    await stopChild(child);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

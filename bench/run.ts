@@ -1,0 +1,62 @@
+import { postgresServerUrl, prepareDataset } from './dataset.js';
+import { benchGetInvoices, type CaseResult } from './get-invoices.js';
+import { fmt, table } from './lib.js';
+
+/**
+ * `npm run bench`: every case against a baseline measured in the same run, printed as ratios
+ * (machines here are shared and noisy; absolute figures vary, ratios much less).
+ * Env: BENCH_INVOICES (100000), BENCH_DURATION (10 s), BENCH_CONNECTIONS (16),
+ * BENCH_DATABASE_URL (a PostgreSQL server; default 127.0.0.1:5432, skipped when absent).
+ */
+const invoices = Number(process.env.BENCH_INVOICES ?? 100_000);
+const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const only = process.argv[2];
+
+function printGetInvoices(results: CaseResult[]) {
+  const rows = [['getInvoices (100/page, filtered)', 'req/s', 'p50 ms', 'p99 ms', 'vs bare Fastify']];
+  for (const r of results) {
+    rows.push([
+      `invoicehub · ${r.label}`,
+      fmt(r.target.rps),
+      fmt(r.target.p50, 1),
+      fmt(r.target.p99, 1),
+      `${fmt((r.target.rps / r.baseline.rps) * 100, 1)} %`,
+    ]);
+    rows.push([
+      `  bare Fastify, same bytes`,
+      fmt(r.baseline.rps),
+      fmt(r.baseline.p50, 1),
+      fmt(r.baseline.p99, 1),
+      '100 %',
+    ]);
+  }
+  console.log(`\n${table(rows)}\n`);
+}
+
+if (!only || only === 'get-invoices') {
+  console.log(
+    `getInvoices over ${fmt(invoices)} invoices, ${connections} connections, ${durationSeconds} s per run`,
+  );
+  const results: CaseResult[] = [];
+  results.push(
+    await benchGetInvoices(await prepareDataset('pglite', invoices), {
+      connections,
+      durationSeconds,
+      pages: 20,
+    }),
+  );
+  const pgUrl = await postgresServerUrl();
+  if (pgUrl) {
+    results.push(
+      await benchGetInvoices(await prepareDataset('postgres', invoices, pgUrl), {
+        connections,
+        durationSeconds,
+        pages: 20,
+      }),
+    );
+  } else {
+    console.log('(no PostgreSQL reachable: set BENCH_DATABASE_URL to include it)');
+  }
+  printGetInvoices(results);
+}
