@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { NotFoundError } from '../core/errors.js';
 import { adminPlugin } from '../http/admin/plugin.js';
 import { renderProblem } from '../http/admin/problem.js';
+import { frameworkErrors } from '../http/shared/framework-errors.js';
 import { installValidators } from '../http/shared/validation.js';
 import { renderSpApiError } from '../http/sp-api/errors.js';
 import { spApiPlugin } from '../http/sp-api/plugin.js';
@@ -57,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
+    frameworkErrors,
   });
   installValidators(app);
 

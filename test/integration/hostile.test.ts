@@ -1,138 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app.js';
+import { startTestApp, type TestApp } from '../support/app.js';
 import { accessTokenFor, countRows } from '../support/expect-errors.js';
 import { createSeller, ingest, invoiceXml, nextCnpj, type Seller } from '../support/fixtures.js';
+import {
+  type Body,
+  type Case,
+  chunked,
+  type Dialect,
+  JSON_TYPE,
+  jsonGarbage,
+  MIB,
+  sweep,
+  TABLES,
+} from '../support/hostile.js';
 
 /**
- * A table-driven sweep of every route with garbage. Each answer must be < 500, in the shape of the
- * dialect the route belongs to, with that dialect's content type; and nothing may be stored.
+ * A table-driven sweep of every route with garbage. Each answer must be < 500, in the shape and
+ * content type of the dialect the route belongs to, and nothing may be stored by any of it.
  */
-type Dialect = 'admin' | 'spapi' | 'lwa';
-type Body = string | Uint8Array | (() => ReadableStream<Uint8Array>);
-interface Case {
-  name: string;
-  dialect: Dialect;
-  method: string;
-  path: string;
-  headers?: Record<string, string>;
-  body?: Body;
-  /** Defaults to "some 4xx". */
-  status?: number;
-  auth?: boolean;
-}
-
 const BRAZIL = 'A2Q3Y263D00KWC';
 const SP = '/tax/invoices/2024-06-19';
-const MIB = 1024 * 1024;
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const XML = { 'content-type': 'application/xml' };
 
-/** Bytes streamed without a Content-Length (chunked), `total` of them. */
-const chunked =
-  (total: number, head = '{"name":"') =>
-  () => {
-    let sent = 0;
-    return new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (sent === 0) controller.enqueue(new TextEncoder().encode(head));
-        const chunk = new Uint8Array(64 * 1024).fill(0x61);
-        controller.enqueue(chunk);
-        sent += chunk.length;
-        if (sent >= total) controller.close();
-      },
-    });
-  };
-
-/** Bodies that must never get past a JSON route. */
-function jsonGarbage(valid: Record<string, unknown>): [string, Body, string?][] {
-  const text = JSON.stringify(valid);
-  return [
-    ['malformed JSON', text.slice(0, -3)],
-    ['null', 'null'],
-    ['a number', '42'],
-    ['a string', '"hello"'],
-    ['an empty object', '{}'],
-    ['wrong types', JSON.stringify(Object.fromEntries(Object.keys(valid).map((k) => [k, { nested: [1] }])))],
-    ['unknown keys', JSON.stringify({ ...valid, isAdmin: true })],
-    ['__proto__ key', `{"__proto__":{"polluted":true},${text.slice(1)}`],
-    ['constructor.prototype', `{"constructor":{"prototype":{"polluted":true}},${text.slice(1)}`],
-    ['deep nesting', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
-    ['2 MiB body', JSON.stringify({ ...valid, pad: 'x'.repeat(2 * MIB) })],
-    ['2 MiB chunked body', chunked(2 * MIB)],
-    ['empty body', ''],
-    ['invalid UTF-8', new Uint8Array([0x7b, 0x22, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
-    ['UTF-16LE', new Uint8Array(Buffer.from(`\ufeff${text}`, 'utf16le'))],
-    ['as text/plain', text, 'text/plain'],
-    ['as form', 'name=x&cnpj=y', 'application/x-www-form-urlencoded'],
-    ['as XML', '<seller><name>x</name></seller>', 'application/xml'],
-    ['as multipart', '--x\r\n\r\n--x--', 'multipart/form-data; boundary=x'],
-    ['unknown content type', text, 'application/x-garbage'],
-    [
-      'UTF-16 declared and sent',
-      new Uint8Array(Buffer.from(text, 'utf16le')),
-      'application/json; charset=utf-16',
-    ],
-  ];
+/** One case from "METHOD /path"; the name is the request unless `extra.name` says otherwise. */
+function c(dialect: Dialect, request: string, status?: number, extra: Partial<Case> = {}): Case {
+  const [method = 'GET', path = '/'] = request.split(' ');
+  return { name: request, dialect, method, path, ...(status ? { status } : {}), ...extra };
 }
-
-async function send(t: TestApp, c: Case, token: string): Promise<Response> {
-  const headers: Record<string, string> = { ...(c.headers ?? {}) };
-  if (c.auth !== false) {
-    if (c.dialect === 'admin') headers.authorization = `Bearer ${ADMIN_TOKEN}`;
-    if (c.dialect === 'spapi') headers['x-amz-access-token'] = token;
-  }
-  const body = typeof c.body === 'function' ? c.body() : c.body;
-  return fetch(t.url + c.path, {
-    method: c.method,
-    headers,
-    ...(body !== undefined ? { body, duplex: 'half' } : {}),
-  } as RequestInit);
-}
-
-/** What is wrong with an answer, or null. */
-function judge(c: Case, res: Response, text: string): string | null {
-  if (res.status >= 500) return `${res.status} ${text.slice(0, 200)}`;
-  if (c.status !== undefined ? res.status !== c.status : res.status < 400)
-    return `expected ${c.status ?? '4xx'}, got ${res.status} ${text.slice(0, 200)}`;
-  if (res.status < 400) return null;
-  const type = res.headers.get('content-type') ?? '';
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return `${res.status} not JSON: ${text.slice(0, 100)}`;
-  }
-  if (c.dialect === 'admin') {
-    if (!type.startsWith('application/problem+json')) return `content-type ${type}`;
-    if (body.status !== res.status || typeof body.type !== 'string' || typeof body.title !== 'string')
-      return `not a problem: ${text.slice(0, 200)}`;
-    if (typeof body.detail !== 'string') return `problem without detail: ${text.slice(0, 200)}`;
-    return null;
-  }
-  if (!type.startsWith('application/json')) return `content-type ${type}`;
-  if (c.dialect === 'lwa') {
-    const keys = Object.keys(body).sort().join(',');
-    return keys === 'error,error_description' && typeof body.error === 'string'
-      ? null
-      : `not an LWA error: ${text.slice(0, 200)}`;
-  }
-  const errors = body.errors as { code?: unknown; message?: unknown }[] | undefined;
-  if (!Array.isArray(errors) || errors.length === 0) return `not an SP-API error: ${text.slice(0, 200)}`;
-  if (typeof errors[0]?.code !== 'string' || typeof errors[0]?.message !== 'string')
-    return `SP-API error without code/message: ${text.slice(0, 200)}`;
-  if (!res.headers.get('x-amzn-requestid')) return 'no x-amzn-RequestId';
-  return null;
-}
-
-const TABLES = [
-  'sellers',
-  'credentials',
-  'access_tokens',
-  'invoices',
-  'invoice_documents',
-  'invoice_transactions',
-  'nfe_events',
-  'orders',
-  'order_items',
-] as const;
+const json = (body: unknown): Partial<Case> => ({ body: JSON.stringify(body), headers: JSON_TYPE });
 
 describe('hostile input through every route', () => {
   let t: TestApp;
@@ -152,11 +48,11 @@ describe('hostile input through every route', () => {
     const order = {
       orderId: theirOrder,
       sellerId: theirs.sellerId,
-      createdAt: '2026-11-20T08:00:00Z',
+      createdAt: '2026-11-20',
       status: 'pending',
-      items: [{ orderItemId: 'a' }],
     };
-    expect((await t.admin('POST', '/admin/v1/orders', order)).status).toBe(201);
+    const res = await t.admin('POST', '/admin/v1/orders', { ...order, items: [{ orderItemId: 'a' }] });
+    expect(res.status).toBe(201);
   });
   afterAll(async () => {
     await t?.close();
@@ -164,95 +60,49 @@ describe('hostile input through every route', () => {
 
   function cases(): Case[] {
     const out: Case[] = [];
-    const json = (dialect: Dialect, method: string, path: string, valid: Record<string, unknown>) => {
-      for (const [name, body, type] of jsonGarbage(valid)) {
-        out.push({
-          name: `${method} ${path}: ${name}`,
-          dialect,
-          method,
-          path,
-          body,
-          headers: { 'content-type': type ?? 'application/json' },
-        });
+    const garbage = (dialect: Dialect, request: string, valid: Record<string, unknown>) => {
+      for (const [label, body, type] of jsonGarbage(valid)) {
+        const headers = { 'content-type': type ?? 'application/json' };
+        out.push(c(dialect, request, undefined, { name: `${request}: ${label}`, body, headers }));
       }
     };
-    json('admin', 'POST', '/admin/v1/sellers', { name: 'Hostile', cnpj: nextCnpj() });
-    json('admin', 'POST', '/admin/v1/orders', {
-      orderId: 'h1',
-      sellerId: mine.sellerId,
-      createdAt: '2026-11-20',
-      status: 'pending',
-      items: [],
-    });
-    json('admin', 'PUT', '/admin/v1/maintenance', { enabled: 'true' });
-    json('lwa', 'POST', '/auth/o2/token', {
-      grant_type: 'refresh_token',
-      client_id: mine.clientId,
-      client_secret: 'x',
-    });
+    const order = { orderId: 'h1', sellerId: mine.sellerId, createdAt: '2026-11-20', status: 'pending' };
+    garbage('admin', 'POST /admin/v1/sellers', { name: 'Hostile', cnpj: nextCnpj() });
+    garbage('admin', 'POST /admin/v1/orders', { ...order, items: [] });
+    garbage('admin', 'PUT /admin/v1/maintenance', { enabled: 'true' });
+    garbage('lwa', 'POST /auth/o2/token', { grant_type: 'refresh_token', client_id: mine.clientId });
 
-    const nul = (name: string, path: string, method: string, body: unknown) =>
-      out.push({
-        name,
-        dialect: 'admin',
-        method,
-        path,
-        body: JSON.stringify(body),
-        headers: { 'content-type': 'application/json' },
-      });
-    nul('seller name with NUL', '/admin/v1/sellers', 'POST', { name: 'a\u0000b', cnpj: nextCnpj() });
-    nul('order sku with NUL', '/admin/v1/orders', 'POST', {
-      orderId: 'nul-1',
-      sellerId: mine.sellerId,
-      createdAt: '2026-11-20',
-      status: 'pending',
-      orderNumber: 'n\u0000',
-      items: [{ orderItemId: 'a', sku: 's\u0000' }],
-    });
-    nul('maintenance message with NUL', '/admin/v1/maintenance', 'PUT', {
-      enabled: true,
-      message: 'm\u0000',
-    });
+    // Text the database cannot keep (NUL) or values it cannot compare.
+    const nulOrder = { ...order, orderId: 'nul-1', orderNumber: 'n\u0000', items: [{ orderItemId: 'a' }] };
     const cursor = (text: string) => Buffer.from(text).toString('base64url');
-    out.push({
-      name: 'list: cursor with a forged seller id',
-      dialect: 'admin',
-      method: 'GET',
-      path: `/admin/v1/sellers?after=${cursor('2026-01-01T00:00:00Z|not-a-uuid')}`,
-      status: 400,
-    });
-    out.push({
-      name: 'list: cursor with NUL',
-      dialect: 'admin',
-      method: 'GET',
-      path: `/admin/v1/sellers?after=${cursor('2026-01-01T00:00:00Z|\u0000')}`,
-      status: 400,
-    });
-    out.push({
-      name: 'list: cursor in year 300000',
-      dialect: 'admin',
-      method: 'GET',
-      path: `/admin/v1/sellers?after=${cursor('+300000-01-01T00:00:00Z|00000000-0000-4000-8000-000000000000')}`,
-      status: 400,
-    });
+    const sellersAfter = (text: string) => `GET /admin/v1/sellers?after=${cursor(text)}`;
+    out.push(
+      c('admin', 'POST /admin/v1/sellers', 400, {
+        name: 'NUL name',
+        ...json({ name: 'a\u0000', cnpj: nextCnpj() }),
+      }),
+      c('admin', 'POST /admin/v1/orders', 400, { name: 'NUL orderNumber', ...json(nulOrder) }),
+      c('admin', 'POST /admin/v1/orders', 400, {
+        name: 'NUL sku',
+        ...json({ ...order, items: [{ orderItemId: 'a', sku: 's\u0000' }] }),
+      }),
+      c('admin', 'PUT /admin/v1/maintenance', 400, {
+        name: 'NUL message',
+        ...json({ enabled: true, message: '\u0000' }),
+      }),
+      c('admin', sellersAfter('2026-01-01T00:00:00Z|not-a-uuid'), 400, { name: 'cursor: forged id' }),
+      c('admin', sellersAfter('2026-01-01T00:00:00Z|\u0000'), 400, { name: 'cursor: NUL' }),
+      c('admin', sellersAfter('+300000-01-01T00:00:00Z|00000000-0000-4000-8000-000000000000'), 400, {
+        name: 'cursor: year 300000',
+      }),
+    );
     const xml = invoiceXml(mine.cnpj, { number: 77, issuedAt: new Date('2026-11-20T08:00:00Z') }).xml;
-    for (const [name, qs] of [
-      ['orderId with NUL', '?orderId=a%00b'],
-      [
-        'transaction id with NUL',
-        '?transactionIdentifierName=BUSINESS_TRANSACTION_ID&transactionIdentifierId=%00',
-      ],
-      ['marketplaceId with NUL', '?marketplaceId=%00'],
+    for (const qs of [
+      'orderId=a%00b',
+      'transactionIdentifierName=BUSINESS_TRANSACTION_ID&transactionIdentifierId=%00',
+      'marketplaceId=%00',
     ]) {
-      out.push({
-        name: `ingest: ${name}`,
-        dialect: 'admin',
-        method: 'POST',
-        path: `/admin/v1/invoices${qs}`,
-        body: xml,
-        headers: { 'content-type': 'application/xml' },
-        status: 400,
-      });
+      out.push(c('admin', `POST /admin/v1/invoices?${qs}`, 400, { body: xml, headers: XML }));
     }
 
     // Binary routes.
@@ -260,218 +110,172 @@ describe('hostile input through every route', () => {
       ['/admin/v1/invoices', 'application/xml'],
       ['/admin/v1/invoices/bulk', 'application/zip'],
     ] as const) {
-      for (const [name, body, ct] of [
+      const bodies: [string, Body, string | undefined][] = [
         ['empty', '', type],
         ['random bytes', new Uint8Array(4096).map((_, i) => (i * 131) % 256), type],
         ['JSON', '{"xml":"<NFe/>"}', 'application/json'],
         ['form', 'xml=%3CNFe%2F%3E', 'application/x-www-form-urlencoded'],
         ['no content type', new Uint8Array([1, 2, 3]), undefined],
         ['6 MiB chunked', chunked(6 * MIB, '<nfeProc>'), 'application/xml'],
-        ['unknown query key', '<a/>', `${type}`],
-      ] as [string, Body, string | undefined][]) {
-        out.push({
-          name: `POST ${path}: ${name}`,
-          dialect: 'admin',
-          method: 'POST',
-          path: name === 'unknown query key' ? `${path}?hack=1` : path,
-          body,
-          headers: ct ? { 'content-type': ct } : {},
-        });
+      ];
+      for (const [label, body, ct] of bodies) {
+        out.push(
+          c('admin', `POST ${path}`, undefined, {
+            name: `${path}: ${label}`,
+            body,
+            headers: ct ? { 'content-type': ct } : {},
+          }),
+        );
       }
+      out.push(c('admin', `POST ${path}?hack=1`, 400, { body: '<a/>', headers: { 'content-type': type } }));
     }
 
-    // Admin reads, paths and methods.
-    const admin = (name: string, method: string, path: string, status?: number, extra: Partial<Case> = {}) =>
-      out.push({ name, dialect: 'admin', method, path, ...(status ? { status } : {}), ...extra });
-    const jsonNoBody = { headers: { 'content-type': 'application/json' } };
-    admin('GET sellers with JSON content type and no body', 'GET', '/admin/v1/sellers', 200, jsonNoBody);
-    admin(
-      'GET maintenance with JSON content type and no body',
-      'GET',
-      '/admin/v1/maintenance',
-      200,
-      jsonNoBody,
+    // Operator reads, paths, methods and credentials.
+    const s = `/admin/v1/sellers/${mine.sellerId}`;
+    out.push(
+      c('admin', 'GET /admin/v1/sellers', 200, { name: 'GET with JSON type, no body', headers: JSON_TYPE }),
+      c('admin', 'GET /admin/v1/maintenance', 200, {
+        name: 'GET maintenance, JSON type',
+        headers: JSON_TYPE,
+      }),
+      c('admin', 'GET /admin/v1/sellers?limit=abc', 400),
+      c('admin', 'GET /admin/v1/sellers?limit=1e400', 400),
+      c('admin', 'GET /admin/v1/sellers?limit=1&limit=2', 400),
+      c('admin', 'GET /admin/v1/sellers?where=1%3D1', 400),
+      c('admin', `GET /admin/v1/sellers?after=${'%FF'.repeat(10)}`, 400),
+      c('admin', 'GET /admin/v1/sellers/%00', 404),
+      c('admin', 'GET /admin/v1/sellers/..%2F..%2Fetc%2Fpasswd', 404),
+      c('admin', `POST ${s}/credentials`, 400, { body: '{"x":', headers: JSON_TYPE }),
+      c('admin', `DELETE ${s}/credentials/nope`, 404),
+      c('admin', `DELETE ${s}/credentials/%00`, 404),
+      c('admin', `DELETE ${s}/credentials/${theirs.clientId}`, 404, { name: "revoke another seller's" }),
+      c('admin', `GET ${s}/invoices/${theirInvoice}`, 404, { name: "another seller's invoice" }),
+      c('admin', `GET ${s}/invoices/${theirInvoice}/xml`, 404, { name: "another seller's XML" }),
+      c('admin', `GET ${s}/orders/${theirOrder}`, 404, { name: "another seller's order" }),
+      c('admin', `GET ${s}/orders/%F0%9F%92%A9%00`, 404),
+      c('admin', 'GET /admin/v1/nothing-here', 404),
+      c('admin', 'PATCH /admin/v1/sellers', 404, { body: '{}', headers: JSON_TYPE }),
+      c('admin', 'POST /admin/v1/sellers', 401, {
+        name: 'no auth',
+        auth: false,
+        body: '{}',
+        headers: JSON_TYPE,
+      }),
+      c('admin', 'POST /admin/v1/invoices', undefined, {
+        name: 'no auth, 3 MiB chunked',
+        auth: false,
+        body: chunked(3 * MIB, '<a>'),
+        headers: XML,
+      }),
+      c('admin', 'GET /admin/v1/sellers', 401, {
+        name: 'odd auth',
+        auth: false,
+        headers: { authorization: 'Bearer \u00ff' },
+      }),
     );
-    admin('list: bad limit', 'GET', '/admin/v1/sellers?limit=abc');
-    admin('list: huge limit', 'GET', '/admin/v1/sellers?limit=1e400');
-    admin('list: repeated limit', 'GET', '/admin/v1/sellers?limit=1&limit=2');
-    admin('list: unknown key', 'GET', '/admin/v1/sellers?where=1%3D1');
-    admin('list: bad cursor', 'GET', `/admin/v1/sellers?after=${'%FF'.repeat(10)}`);
-    admin('seller: NUL id', 'GET', '/admin/v1/sellers/%00', 404);
-    admin('seller: broken escape', 'GET', '/admin/v1/sellers/%E0%A4%A');
-    admin('seller: traversal', 'GET', '/admin/v1/sellers/..%2F..%2Fetc%2Fpasswd', 404);
-    admin('seller: 600-char id', 'GET', `/admin/v1/sellers/${'a'.repeat(600)}`, 404);
-    admin(
-      'credentials: POST with malformed JSON',
-      'POST',
-      `/admin/v1/sellers/${mine.sellerId}/credentials`,
-      400,
-      {
-        body: '{"x":',
-        headers: { 'content-type': 'application/json' },
-      },
-    );
-    admin(
-      'credentials: revoke unknown',
-      'DELETE',
-      `/admin/v1/sellers/${mine.sellerId}/credentials/nope`,
-      404,
-    );
-    admin(
-      "credentials: revoke another seller's",
-      'DELETE',
-      `/admin/v1/sellers/${mine.sellerId}/credentials/${theirs.clientId}`,
-      404,
-    );
-    admin(
-      "invoice: another seller's id",
-      'GET',
-      `/admin/v1/sellers/${mine.sellerId}/invoices/${theirInvoice}`,
-      404,
-    );
-    admin(
-      "invoice xml: another seller's id",
-      'GET',
-      `/admin/v1/sellers/${mine.sellerId}/invoices/${theirInvoice}/xml`,
-      404,
-    );
-    admin(
-      "order: another seller's id",
-      'GET',
-      `/admin/v1/sellers/${mine.sellerId}/orders/${theirOrder}`,
-      404,
-    );
-    admin('order: odd id', 'GET', `/admin/v1/sellers/${mine.sellerId}/orders/%F0%9F%92%A9%00`, 404);
-    admin('unknown admin path', 'GET', '/admin/v1/nothing-here', 404);
-    admin('wrong method', 'PATCH', '/admin/v1/sellers', 404, {
-      body: '{}',
-      headers: { 'content-type': 'application/json' },
-    });
-    admin('no auth', 'POST', '/admin/v1/sellers', 401, {
-      auth: false,
-      body: '{}',
-      headers: { 'content-type': 'application/json' },
-    });
-    admin('no auth, huge body', 'POST', '/admin/v1/invoices', undefined, {
-      auth: false,
-      body: chunked(3 * MIB, '<a>'),
-      headers: { 'content-type': 'application/xml' },
-    });
-    admin('garbage auth', 'GET', '/admin/v1/sellers', 401, {
-      auth: false,
-      headers: { authorization: 'Bearer \u00ff' },
-    });
 
     // SP-API.
-    const sp = (name: string, path: string, status?: number, extra: Partial<Case> = {}) =>
-      out.push({
-        name,
-        dialect: 'spapi',
-        method: 'GET',
-        path: SP + path,
-        ...(status ? { status } : {}),
-        ...extra,
-      });
-    sp('GET with JSON content type and no body', `/invoices?marketplaceId=${BRAZIL}`, 200, jsonNoBody);
-    sp('attributes: JSON content type', `/attributes?marketplaceId=${BRAZIL}`, 200, jsonNoBody);
-    sp('no marketplaceId', '/invoices', 400);
-    sp('unknown query key', `/invoices?marketplaceId=${BRAZIL}&debug=true`, 400);
-    sp('foreign marketplace', `/invoices?marketplaceId=ATVPDKIKX0DER`, 400);
-    sp('repeated marketplaceId', `/invoices?marketplaceId=${BRAZIL}&marketplaceId=${BRAZIL}`, 400);
-    sp('pageSize text', `/invoices?marketplaceId=${BRAZIL}&pageSize=ten`, 400);
-    sp('pageSize huge', `/invoices?marketplaceId=${BRAZIL}&pageSize=1e400`, 400);
-    sp('dateStart NUL', `/invoices?marketplaceId=${BRAZIL}&dateStart=%00`, 400);
-    sp('dateStart year 99999', `/invoices?marketplaceId=${BRAZIL}&dateStart=99999-01-01`, 400);
-    sp('broken escape', `/invoices?marketplaceId=%E0%A4%A`, 400);
-    sp('forged nextToken', `/invoices?marketplaceId=${BRAZIL}&nextToken=${'A'.repeat(300)}`, 400);
-    sp(
-      'transaction id with NUL',
-      `/invoices?marketplaceId=${BRAZIL}&transactionIdentifierName=BUSINESS_TRANSACTION_ID&transactionIdentifierId=%00`,
-      400,
+    const q = `${SP}/invoices?marketplaceId=${BRAZIL}`;
+    out.push(
+      c('spapi', `GET ${q}`, 200, { name: 'GET with JSON type, no body', headers: JSON_TYPE }),
+      c('spapi', `GET ${SP}/attributes?marketplaceId=${BRAZIL}`, 200, {
+        name: 'attributes, JSON type',
+        headers: JSON_TYPE,
+      }),
+      c('spapi', `GET ${SP}/invoices`, 400),
+      c('spapi', `GET ${q}&debug=true`, 400),
+      c('spapi', `GET ${SP}/invoices?marketplaceId=ATVPDKIKX0DER`, 400),
+      c('spapi', `GET ${q}&marketplaceId=${BRAZIL}`, 400),
+      c('spapi', `GET ${q}&pageSize=ten`, 400),
+      c('spapi', `GET ${q}&pageSize=1e400`, 400),
+      c('spapi', `GET ${q}&dateStart=%00`, 400),
+      c('spapi', `GET ${q}&dateStart=99999-01-01`, 400),
+      c('spapi', `GET ${q}&dateEnd=%2B275760-09-13T00:00:00Z`, 400),
+      c('spapi', `GET ${SP}/invoices?marketplaceId=%E0%A4%A`, 400),
+      c('spapi', `GET ${q}&nextToken=${'A'.repeat(300)}`, 400),
+      c('spapi', `GET ${q}&statuses=`, 400),
+      c('spapi', `GET ${q}&series=${'9'.repeat(5000)}`, 400, { name: 'series of 5000 digits' }),
+      c('spapi', `GET ${q}&series=1%00`, 400),
+      c(
+        'spapi',
+        `GET ${q}&transactionIdentifierName=BUSINESS_TRANSACTION_ID&transactionIdentifierId=%00`,
+        400,
+      ),
+      c('spapi', `GET ${SP}/invoices/${theirInvoice}?marketplaceId=${BRAZIL}`, 404, {
+        name: "another seller's",
+      }),
+      c('spapi', `GET ${SP}/invoices/%F0%9F%92%A9?marketplaceId=${BRAZIL}`, 404),
+      c('spapi', `GET ${SP}/invoices/%00?marketplaceId=${BRAZIL}`, 404),
+      c('spapi', `GET ${q}`, 403, { name: 'no token', auth: false }),
+      c('spapi', `GET ${q}`, 403, {
+        name: 'odd token',
+        auth: false,
+        headers: { 'x-amz-access-token': 'Atza|\u00e9' },
+      }),
+      c('spapi', `GET ${q}`, 403, {
+        name: 'refresh token',
+        auth: false,
+        headers: { 'x-amz-access-token': mine.refreshToken },
+      }),
+      c('spapi', `GET ${SP}/nothing-here`, 404),
+      c('spapi', `POST ${SP}/invoices`, 404, { body: '{}', headers: JSON_TYPE }),
+      c('spapi', `DELETE ${SP}/invoices/${theirInvoice}`, 404),
     );
-    sp('series with NUL', `/invoices?marketplaceId=${BRAZIL}&series=1%00`, 400);
-    sp('dateEnd year 275760', `/invoices?marketplaceId=${BRAZIL}&dateEnd=%2B275760-09-13T00:00:00Z`, 400);
-    sp('empty statuses', `/invoices?marketplaceId=${BRAZIL}&statuses=`, 400);
-    sp('long series', `/invoices?marketplaceId=${BRAZIL}&series=${'9'.repeat(5000)}`, 400);
-    sp("another seller's invoice", `/invoices/${theirInvoice}?marketplaceId=${BRAZIL}`, 404);
-    sp('odd invoice id', `/invoices/%F0%9F%92%A9?marketplaceId=${BRAZIL}`, 404);
-    sp('NUL invoice id', `/invoices/%00?marketplaceId=${BRAZIL}`, 404);
-    sp('no token', `/invoices?marketplaceId=${BRAZIL}`, 403, { auth: false });
-    sp('garbage token', `/invoices?marketplaceId=${BRAZIL}`, 403, {
-      auth: false,
-      headers: { 'x-amz-access-token': 'Atza|\u00e9\u00e9' },
-    });
-    sp('refresh token as access token', `/invoices?marketplaceId=${BRAZIL}`, 403, {
-      auth: false,
-      headers: { 'x-amz-access-token': mine.refreshToken },
-    });
-    sp('unknown SP-API path', '/nothing-here', 404);
-    out.push({
-      name: 'SP-API POST on a GET route',
-      dialect: 'spapi',
-      method: 'POST',
-      path: `${SP}/invoices`,
-      status: 404,
-      body: '{}',
-      headers: { 'content-type': 'application/json' },
-    });
-    out.push({
-      name: 'SP-API DELETE on an invoice',
-      dialect: 'spapi',
-      method: 'DELETE',
-      path: `${SP}/invoices/${theirInvoice}`,
-      status: 404,
-    });
 
-    // LWA extras.
-    out.push({
-      name: 'LWA GET',
-      dialect: 'lwa',
-      method: 'GET',
-      path: '/auth/o2/token',
-      headers: jsonNoBody.headers,
-    });
-    out.push({
-      name: 'LWA form with broken escapes',
-      dialect: 'lwa',
-      method: 'POST',
-      path: '/auth/o2/token',
-      body: 'grant_type=%E0%A4%A&client_id=%&client_secret=%ZZ',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    out.push({
-      name: 'LWA form of 2 MiB',
-      dialect: 'lwa',
-      method: 'POST',
-      path: '/auth/o2/token',
-      body: `grant_type=refresh_token&scope=${'x'.repeat(2 * MIB)}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    // LWA.
+    const nulClient = json({ grant_type: 'client_credentials', client_id: 'a\u0000', client_secret: 'b' });
+    out.push(
+      c('lwa', 'GET /auth/o2/token', 405, { headers: JSON_TYPE }),
+      c('lwa', 'DELETE /auth/o2/token', 405),
+      c('lwa', 'POST /auth/o2/token', 400, {
+        name: 'form, broken escapes',
+        body: 'grant_type=%E0%A4%A&client_id=%',
+        headers: FORM,
+      }),
+      c('lwa', 'POST /auth/o2/token', 400, {
+        name: 'form, 2 MiB',
+        body: `scope=${'x'.repeat(2 * MIB)}`,
+        headers: FORM,
+      }),
+      c('lwa', 'POST /auth/o2/token', 400, { name: 'NUL client id (JSON)', ...nulClient }),
+      c('lwa', 'POST /auth/o2/token', 400, {
+        name: 'NUL client id (form)',
+        body: 'grant_type=refresh_token&client_id=%00&client_secret=%00&refresh_token=Atzr|%00',
+        headers: FORM,
+      }),
+    );
     return out;
   }
 
   it('never answers 5xx, always in the dialect’s error shape, and stores nothing', async () => {
     const before = await countRows(t, [...TABLES]);
     const all = cases();
-    expect(all.length).toBeGreaterThan(100);
-    const failures: string[] = [];
-    for (const c of all) {
-      let res: Response;
-      try {
-        res = await send(t, c, token);
-      } catch (err) {
-        failures.push(`${c.name}: request failed (${(err as Error).message})`);
-        continue;
-      }
-      const problem = judge(c, res, await res.text());
-      if (problem) failures.push(`${c.name}: ${problem}`);
-    }
-    expect(failures).toEqual([]);
+    expect(all.length).toBeGreaterThan(140);
+    expect(await sweep(t, all, token)).toEqual([]);
     expect(await countRows(t, [...TABLES])).toEqual(before);
-    // Nothing leaked into global prototypes either.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    // Maintenance was never switched on by any of it.
     expect(await (await t.admin('GET', '/admin/v1/maintenance')).json()).toMatchObject({ enabled: false });
+  });
+
+  // Known gap: errors raised by Fastify's router itself (a path that does not percent-decode, a path
+  // parameter over maxParamLength) bypass every plugin and come back as Fastify's own JSON
+  // `{error, code, message, statusCode}` (400/414). The handler exists in
+  // src/http/shared/framework-errors.ts; buildApp must pass it as the `frameworkErrors` option.
+  it('router-level errors (undecodable paths, over-long ids) answer in the dialect’s shape', async () => {
+    const long = 'a'.repeat(600);
+    const failures = await sweep(
+      t,
+      [
+        c('admin', 'GET /admin/v1/sellers/%E0%A4%A', 400),
+        c('admin', `GET /admin/v1/sellers/${long}`, 404, { name: 'admin: 600-character id' }),
+        c('spapi', `GET ${SP}/invoices/%E0%A4%A?marketplaceId=${BRAZIL}`, 400),
+        c('spapi', `GET ${SP}/invoices/${long}?marketplaceId=${BRAZIL}`, 404, {
+          name: 'SP-API: 600-character id',
+        }),
+      ],
+      token,
+    );
+    expect(failures).toEqual([]);
   });
 
   it('still serves normal requests after the sweep', async () => {

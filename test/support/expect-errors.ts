@@ -75,11 +75,11 @@ type Table =
   | 'order_items';
 
 /** Row counts of the tables a request could write to. */
-export async function countRows(t: TestApp, tables: Table[]): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
+export async function countRows<T extends Table>(t: TestApp, tables: T[]): Promise<Record<T, number>> {
+  const out = {} as Record<T, number>;
   for (const table of tables) {
     const row = await t.deps.db.db
-      .selectFrom(table)
+      .selectFrom(table as Table)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     out[table] = Number(row.n);

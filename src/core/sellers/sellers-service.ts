@@ -152,7 +152,9 @@ export class SellersService {
 
   async revokeCredentials(sellerId: string, clientId: string): Promise<void> {
     await this.get(sellerId);
-    const revoked = await sellersRepo.revokeCredential(this.db, sellerId, clientId, this.clock.now());
+    const revoked =
+      !CONTROL_CHARS.test(clientId) &&
+      (await sellersRepo.revokeCredential(this.db, sellerId, clientId, this.clock.now()));
     if (!revoked) throw new NotFoundError(`no active credentials ${clientId} for seller ${sellerId}`);
     this.onRevoke(clientId);
   }

@@ -125,6 +125,39 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface InvoiceExportsTable {
+  seller_id: string;
+  export_id: string;
+  marketplace_id: string;
+  filter: Json<unknown>;
+  file_format: string;
+  status: 'REQUESTED' | 'PROCESSING' | 'DONE' | 'ERROR';
+  error_message: string;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface ExportDocumentsTable {
+  seller_id: string;
+  document_id: string;
+  export_id: string;
+  part: number;
+  blob_key: string;
+  size_bytes: number;
+  entries: number;
+  created_at: Timestamp;
+}
+
+export interface SellerWebhooksTable {
+  seller_id: string;
+  url: string;
+  secret: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface DB {
   sellers: SellersTable;
   credentials: CredentialsTable;
@@ -138,4 +171,7 @@ export interface DB {
   settings: SettingsTable;
   schema_migrations: SchemaMigrationsTable;
   jobs: JobsTable;
+  invoice_exports: InvoiceExportsTable;
+  export_documents: ExportDocumentsTable;
+  seller_webhooks: SellerWebhooksTable;
 }

@@ -38,8 +38,9 @@ describe('operator API: bulk ingestion of a ZIP', () => {
   });
 
   it('ingests every XML entry and answers one result per document', async () => {
-    const docs = [1, 2, 3].map((n) => invoiceXml(seller.cnpj, { number: n, issuedAt: DAY }));
-    const doc2 = docs[1] as (typeof docs)[number];
+    const [doc1, doc2, doc3] = [1, 2, 3].map((n) =>
+      invoiceXml(seller.cnpj, { number: n, issuedAt: DAY }),
+    ) as [ReturnType<typeof invoiceXml>, ReturnType<typeof invoiceXml>, ReturnType<typeof invoiceXml>];
     const pendingKey = invoiceXml(seller.cnpj, { number: 50, issuedAt: DAY }).accessKey;
     const cancel = (accessKey: string) =>
       buildCancellationEventXml({
@@ -49,13 +50,13 @@ describe('operator API: bulk ingestion of a ZIP', () => {
         protocol: '135260000000002',
         justification: 'Cancelamento a pedido do cliente',
       });
-    const broken = (docs[0]?.xml as string).replaceAll(docs[0]?.accessKey as string, `${'0'.repeat(43)}1`);
+    const broken = doc1.xml.replaceAll(doc1.accessKey, `${'0'.repeat(43)}1`);
     const stranger = invoiceXml(nextCnpj(), { number: 9, issuedAt: DAY });
     const zip = buildZip([
       { name: 'nfe/' },
-      { name: 'nfe/1.xml', data: docs[0]?.xml },
+      { name: 'nfe/1.xml', data: doc1.xml },
       { name: 'nfe/2.XML', data: doc2.xml },
-      { name: 'nfe/3.xml', data: docs[2]?.xml },
+      { name: 'nfe/3.xml', data: doc3.xml },
       { name: 'events/cancel-2.xml', data: cancel(doc2.accessKey) },
       { name: 'events/cancel-50.xml', data: cancel(pendingKey) },
       { name: 'bad/broken.xml', data: broken },
@@ -72,7 +73,7 @@ describe('operator API: bulk ingestion of a ZIP', () => {
     expect(by.get('nfe/1.xml')).toMatchObject({
       outcome: 'created',
       status: 'AUTHORIZED',
-      accessKey: docs[0]?.accessKey,
+      accessKey: doc1.accessKey,
     });
     expect(by.get('nfe/2.XML')).toMatchObject({ outcome: 'created' });
     expect(by.get('events/cancel-2.xml')).toMatchObject({ outcome: 'event-applied', status: 'CANCELED' });
@@ -93,7 +94,7 @@ describe('operator API: bulk ingestion of a ZIP', () => {
     // Original bytes are kept for every accepted document.
     const id = by.get('nfe/3.xml')?.invoiceId as string;
     const xml = await t.admin('GET', `/admin/v1/sellers/${seller.sellerId}/invoices/${id}/xml`);
-    expect(await xml.text()).toBe(docs[2]?.xml);
+    expect(await xml.text()).toBe(doc3.xml);
 
     // The same ZIP again: nothing new, the same ids.
     const again = (await (await postZip(t, zip)).json()) as BulkAnswer;
