@@ -6,6 +6,7 @@ import { runCommand } from './main/commands.js';
 const USAGE = `usage: invoicehub <command> [options]
 
   serve                         run the HTTP service (what npm start runs)
+  worker                        run the job worker alone (exports, webhooks, housekeeping)
   migrate                       apply database migrations and exit
   seller create --name N --cnpj C [--marketplace ID]... [--storefront S]...
                                 onboard a seller and print its credentials (once)

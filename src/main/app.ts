@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { NotFoundError } from '../core/errors.js';
 import { adminPlugin } from '../http/admin/plugin.js';
 import { renderProblem } from '../http/admin/problem.js';
+import { downloadRoutes, redactFileToken } from '../http/files/download-route.js';
 import { frameworkErrors } from '../http/shared/framework-errors.js';
 import { installValidators } from '../http/shared/validation.js';
 import { renderSpApiError } from '../http/sp-api/errors.js';
@@ -21,9 +22,10 @@ const REDACT = [
 ];
 
 export function redactUrl(url: string): string {
-  return url
-    .replace(/([?&](?:access_token|nextToken|refresh_token|client_secret)=)[^&]*/gi, '$1[redacted]')
-    .replace(/\/files\/[^/?]+/, '/files/[redacted]');
+  return redactFileToken(url).replace(
+    /([?&](?:access_token|nextToken|refresh_token|client_secret)=)[^&]*/gi,
+    '$1[redacted]',
+  );
 }
 
 /** One OpenAPI document per surface: each surface registers its own swagger in its own scope. */
@@ -74,6 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps,
   );
   await app.register(lwaTokenRoutes, deps);
+  await app.register(downloadRoutes, { store: deps.blobs, signer: deps.signer });
   await app.register(
     documented(
       'admin',

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { pino } from 'pino';
 import { DEMO_CNPJ, generateDemo, seedDemo } from '../core/demo/demo-data.js';
 import { type BulkItemResult, ingestNamed, ingestZip, summarize } from '../core/invoices/bulk-ingest.js';
 import { DataDirLockedError } from '../infra/db/data-dir-lock.js';
@@ -10,6 +11,7 @@ import { sellersRepo } from '../infra/db/repos/sellers-repo.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type AppDeps, createDeps } from './deps.js';
 import { startServer } from './server.js';
+import { startWorker } from './worker.js';
 
 type Values = Record<string, string | string[] | boolean | undefined>;
 
@@ -53,6 +55,22 @@ async function serve(): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  return 0;
+}
+
+/** `invoicehub worker`: jobs only, no HTTP; several may share one PostgreSQL with the servers. */
+async function runWorker(): Promise<number> {
+  const deps = await createDeps(config());
+  const logger = pino({ level: deps.config.logLevel });
+  const worker = await startWorker(deps, logger);
+  logger.info({ concurrency: deps.config.workerConcurrency }, 'worker started');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  logger.info('worker stopping: finishing or handing back running jobs');
+  await worker.stop({ drainMs: 10_000 });
+  await deps.db.close();
   return 0;
 }
 
@@ -210,6 +228,8 @@ export async function runCommand(positionals: string[], values: Values, usage: s
   switch (command) {
     case 'serve':
       return serve();
+    case 'worker':
+      return runWorker();
     case 'migrate': {
       const c = config();
       const database = await openDatabase({ databaseUrl: c.databaseUrl, dataDir: c.dataDir });

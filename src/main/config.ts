@@ -33,6 +33,9 @@ export interface Config {
   };
   downloadUrlTtlSeconds: number;
   exportRetentionDays: number;
+  exportMaxEntries: number;
+  exportMaxBytes: number;
+  workerConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -255,6 +258,24 @@ export const CONFIG_VARS = {
     defaultText: '7',
     describe: 'Exports and their documents are deleted after this many days.',
     parse: integer(1, 3650, 7),
+  },
+  exportMaxEntries: {
+    name: 'EXPORT_MAX_ENTRIES_PER_ZIP',
+    defaultText: '10000',
+    describe: 'Invoices per export document; larger exports are split into several ZIPs.',
+    parse: integer(1, 65_000, 10_000),
+  },
+  exportMaxBytes: {
+    name: 'EXPORT_MAX_BYTES_PER_ZIP',
+    defaultText: '268435456',
+    describe: 'Uncompressed bytes per export document before the next ZIP starts.',
+    parse: integer(1024, 3 * 1024 ** 3, 256 * 1024 * 1024),
+  },
+  workerConcurrency: {
+    name: 'WORKER_CONCURRENCY',
+    defaultText: '2',
+    describe: 'Jobs (exports, webhooks, housekeeping) one worker runs at once.',
+    parse: integer(1, 64, 2),
   },
 } satisfies { [K in keyof Config]: VarSpec<Config[K]> };
 

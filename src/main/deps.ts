@@ -3,6 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { LwaService } from '../core/credentials/lwa-service.js';
+import { ExportService } from '../core/exports/export-service.js';
+import { Housekeeping } from '../core/housekeeping/housekeeping.js';
 import { IngestService } from '../core/invoices/ingest-service.js';
 import { InvoiceQueries } from '../core/invoices/invoice-queries.js';
 import { MaintenanceService } from '../core/maintenance/maintenance-service.js';
@@ -10,12 +12,18 @@ import { OrdersService } from '../core/orders/orders-service.js';
 import { PageTokens } from '../core/paging/page-token.js';
 import { TokenBuckets } from '../core/rate-limit/token-bucket.js';
 import { SellersService } from '../core/sellers/sellers-service.js';
+import { WebhookService } from '../core/webhooks/webhook-service.js';
+import { downloadUrl } from '../http/files/download-route.js';
+import type { BlobStore } from '../infra/blobs/blob-store.js';
+import { createBlobStore, prepareBlobStore } from '../infra/blobs/create-blob-store.js';
+import { UrlSigner } from '../infra/blobs/signed-urls.js';
 import { type Clock, systemClock } from '../infra/clock.js';
 import { type Database, openDatabase } from '../infra/db/database.js';
 import { migrate } from '../infra/db/migrate.js';
 import { settingsRepo } from '../infra/db/repos/settings-repo.js';
 import { type Ids, systemIds } from '../infra/ids.js';
-import type { Config } from './config.js';
+import { JobQueue } from '../infra/jobs/queue.js';
+import { type Config, publicBaseUrl } from './config.js';
 
 /** Everything the app is built from; tests build the same thing with their own clock and database. */
 export interface AppDeps {
@@ -28,6 +36,13 @@ export interface AppDeps {
   signingKey: Buffer;
   rateBuckets: TokenBuckets;
   metrics: Registry;
+  blobs: BlobStore;
+  signer: UrlSigner;
+  jobs: JobQueue;
+  /** The URL clients reach this service at (download links); set once the server listens. */
+  baseUrl: { current: string };
+  /** Wakes the in-process worker after an enqueue commits (a no-op when none runs here). */
+  wakeWorker: { current: () => void };
   services: {
     sellers: SellersService;
     lwa: LwaService;
@@ -35,6 +50,9 @@ export interface AppDeps {
     queries: InvoiceQueries;
     orders: OrdersService;
     maintenance: MaintenanceService;
+    exports: ExportService;
+    webhooks: WebhookService;
+    housekeeping: Housekeeping;
   };
 }
 
@@ -55,14 +73,24 @@ export function buildServices(
   clock: Clock,
   ids: Ids,
   signingKey: Buffer,
+  infra: Pick<AppDeps, 'blobs' | 'signer' | 'jobs' | 'baseUrl' | 'wakeWorker'>,
 ): AppDeps['services'] {
   const db = database.db;
   const lwa = new LwaService(db, clock, config.accessTokenTtlSeconds);
+  const pageTokens = new PageTokens(signingKey);
   return {
+    exports: new ExportService(db, clock, ids, infra.jobs, pageTokens, infra.signer, {
+      retentionDays: config.exportRetentionDays,
+      downloadTtlSeconds: config.downloadUrlTtlSeconds,
+      downloadUrl: (token) => downloadUrl(infra.baseUrl.current, token),
+      wake: () => infra.wakeWorker.current(),
+    }),
+    webhooks: new WebhookService(db, clock, infra.jobs),
+    housekeeping: new Housekeeping(db, infra.blobs, clock, infra.jobs, lwa),
     sellers: new SellersService(db, clock, ids, (clientId) => lwa.forgetClient(clientId)),
     lwa,
     ingest: new IngestService(db, clock, ids, config.maxXmlBytes),
-    queries: new InvoiceQueries(db, clock, new PageTokens(signingKey)),
+    queries: new InvoiceQueries(db, clock, pageTokens),
     orders: new OrdersService(db, clock),
     maintenance: new MaintenanceService(db, clock),
   };
@@ -84,7 +112,7 @@ export async function resolveSigningKey(config: Config, database: Database, cloc
 /** Opens and migrates the store and wires the services: what `serve`, `worker` and tests share. */
 export async function createDeps(
   config: Config,
-  overrides: { clock?: Clock; ids?: Ids; database?: Database } = {},
+  overrides: { clock?: Clock; ids?: Ids; database?: Database; blobs?: BlobStore } = {},
 ): Promise<AppDeps> {
   const clock = overrides.clock ?? systemClock;
   const ids = overrides.ids ?? systemIds;
@@ -93,6 +121,15 @@ export async function createDeps(
   try {
     await migrate(database.db);
     const signingKey = await resolveSigningKey(config, database, clock);
+    const blobs = overrides.blobs ?? createBlobStore(config, { clock });
+    await prepareBlobStore(blobs);
+    const infra = {
+      blobs,
+      signer: new UrlSigner(signingKey, clock),
+      jobs: new JobQueue(database.db, { clock, ids }),
+      baseUrl: { current: publicBaseUrl(config) },
+      wakeWorker: { current: () => {} },
+    };
     return {
       config,
       db: database,
@@ -102,7 +139,8 @@ export async function createDeps(
       signingKey,
       rateBuckets: new TokenBuckets(clock),
       metrics: new Registry(),
-      services: buildServices(config, database, clock, ids, signingKey),
+      ...infra,
+      services: buildServices(config, database, clock, ids, signingKey, infra),
     };
   } catch (err) {
     if (!overrides.database) await database.close();

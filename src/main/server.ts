@@ -7,6 +7,7 @@ import { sellersRepo } from '../infra/db/repos/sellers-repo.js';
 import { buildApp } from './app.js';
 import { type Config, publicBaseUrl } from './config.js';
 import { type AppDeps, createDeps, resolveAdminToken } from './deps.js';
+import { startWorker } from './worker.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -76,6 +77,8 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = publicBaseUrl(config, port);
+    deps.baseUrl.current = url;
+    const worker = config.workerEnabled ? await startWorker(deps, app.log) : undefined;
     if (!opts.quiet) banner(url, { ...resolveAdminToken(config), fromEnv: Boolean(config.adminToken) }, demo);
     const running = app;
     let closing: Promise<void> | undefined;
@@ -84,8 +87,10 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
       deps,
       url,
       close: () => {
+        // Stop taking requests and drain them, then let running jobs finish or hand them back.
         closing ??= (async () => {
           await running.close();
+          await worker?.stop({ drainMs: 10_000 });
           await deps.db.close();
         })();
         return closing;

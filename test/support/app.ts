@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { BlobStore } from '../../src/infra/blobs/blob-store.js';
 import { ManualClock } from '../../src/infra/clock.js';
+import type { JobWorker } from '../../src/infra/jobs/worker.js';
 import { buildApp } from '../../src/main/app.js';
 import { loadConfig } from '../../src/main/config.js';
 import { type AppDeps, createDeps } from '../../src/main/deps.js';
+import { startWorker } from '../../src/main/worker.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -13,6 +16,7 @@ export interface TestApp {
   deps: AppDeps;
   clock: ManualClock;
   db: TestDatabase;
+  worker: JobWorker | undefined;
   /** Calls the operator API with the admin token. */
   admin(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -22,7 +26,11 @@ export interface TestApp {
  * The production app (buildApp) on a fresh database, listening on a loopback port, with a clock the
  * test moves by hand. `env` adds configuration variables exactly as an operator would set them.
  */
-export async function startTestApp(env: Record<string, string> = {}, label = 'app'): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  label = 'app',
+  overrides: { blobs?: BlobStore } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(label);
   const clock = new ManualClock(new Date('2026-11-20T12:00:00.000Z'));
   const config = loadConfig({
@@ -34,11 +42,14 @@ export async function startTestApp(env: Record<string, string> = {}, label = 'ap
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...env,
   });
-  const deps = await createDeps(config, { clock, database: db.database });
+  const deps = await createDeps(config, { clock, database: db.database, ...overrides });
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  deps.baseUrl.current = url;
+  // As in `serve`: the worker runs in the same process unless WORKER_ENABLED=false.
+  const worker = config.workerEnabled ? await startWorker(deps, app.log) : undefined;
   return {
     url,
     app,
@@ -59,8 +70,10 @@ export async function startTestApp(env: Record<string, string> = {}, label = 'ap
           ? {}
           : { body: body instanceof Uint8Array || typeof body === 'string' ? body : JSON.stringify(body) }),
       }),
+    worker,
     close: async () => {
       await app.close();
+      await worker?.stop({ drainMs: 2000 });
       await db.close();
     },
   };

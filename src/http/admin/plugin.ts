@@ -8,6 +8,7 @@ import { invoiceAdminRoutes } from './routes/invoices.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { orderRoutes } from './routes/orders.js';
 import { sellerRoutes } from './routes/sellers.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 function tokenMatches(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -43,4 +44,5 @@ export async function adminPlugin(app: FastifyInstance, deps: AppDeps): Promise<
   await app.register(invoiceAdminRoutes, deps);
   await app.register(orderRoutes, deps);
   await app.register(maintenanceRoutes, deps);
+  await app.register(webhookRoutes, deps);
 }

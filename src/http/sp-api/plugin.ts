@@ -5,6 +5,7 @@ import type { SellerScope } from '../../core/invoices/invoice-queries.js';
 import type { AppDeps } from '../../main/deps.js';
 import { toDomainError } from '../shared/fastify-errors.js';
 import { renderSpApiError } from './errors.js';
+import { exportRoutes } from './routes/exports.js';
 import { invoiceRoutes } from './routes/invoices.js';
 
 declare module 'fastify' {
@@ -73,4 +74,5 @@ export async function spApiPlugin(app: FastifyInstance, deps: AppDeps): Promise<
   app.setErrorHandler((err, _request, reply) => sendSpApiError(reply, err));
 
   await app.register(invoiceRoutes, deps);
+  await app.register(exportRoutes, deps);
 }

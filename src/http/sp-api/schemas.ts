@@ -81,3 +81,47 @@ export function splitCsv(values: string[] | undefined): string[] | undefined {
   if (values === undefined) return undefined;
   return values.flatMap((v) => v.split(',')).map((v) => v.trim());
 }
+
+export const Export = Type.Object({
+  errorMessage: Str(),
+  exportId: Str(),
+  generateExportFinishedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  generateExportStartedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  invoicesDocumentIds: Type.Array(Str()),
+  status: Type.Union(['REQUESTED', 'PROCESSING', 'DONE', 'ERROR'].map((s) => Type.Literal(s))),
+});
+
+export const ExportInvoicesRequest = Type.Object(
+  {
+    marketplaceId: Type.String(),
+    dateStart: Type.Optional(Type.String()),
+    dateEnd: Type.Optional(Type.String()),
+    externalInvoiceId: Type.Optional(Type.String()),
+    fileFormat: Type.Optional(Type.String()),
+    invoiceType: Type.Optional(Type.String()),
+    series: Type.Optional(Type.String()),
+    statuses: Type.Optional(Type.Array(Type.String(), { minItems: 1 })),
+    transactionIdentifier: Type.Optional(
+      Type.Object({ name: Type.String(), id: Type.String() }, { additionalProperties: false }),
+    ),
+    transactionType: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const GetInvoicesExportsQuery = Type.Object(
+  {
+    marketplaceId: Type.String(),
+    dateStart: Type.Optional(Type.String()),
+    dateEnd: Type.Optional(Type.String()),
+    nextToken: Type.Optional(Type.String()),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    status: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+);
+
+export const GetInvoicesExportsResponse = Type.Object({
+  exports: Type.Array(Export),
+  nextToken: Type.Optional(Str()),
+});

@@ -41,6 +41,46 @@ const LIST_COLUMNS = [
 
 export type InvoiceListRow = Pick<InvoiceRow, (typeof LIST_COLUMNS)[number]>;
 
+/** The filtered, ordered invoice scan shared by listings and exports. */
+function filtered(db: Db, f: InvoiceFilter, order: 'asc' | 'desc', after?: InvoiceCursor) {
+  let q = db
+    .selectFrom('invoices as i')
+    .where('i.seller_id', '=', f.sellerId)
+    .where('i.marketplace_id', '=', f.marketplaceId)
+    .where('i.issued_at', '>=', f.start)
+    .where('i.issued_at', '<=', f.end)
+    .where('i.status', 'in', f.statuses as InvoiceRow['status'][]);
+  if (f.invoiceType) q = q.where('i.invoice_type', '=', f.invoiceType);
+  if (f.transactionType) q = q.where('i.transaction_type', '=', f.transactionType);
+  if (f.series) q = q.where('i.series', '=', f.series);
+  if (f.externalInvoiceId) q = q.where('i.number', '=', f.externalInvoiceId);
+  if (f.transaction) {
+    const t = f.transaction;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('invoice_transactions as t')
+          .select(sql`1`.as('one'))
+          .where('t.seller_id', '=', f.sellerId)
+          .where('t.name', '=', t.name)
+          .where('t.value', '=', t.id)
+          .whereRef('t.invoice_id', '=', 'i.invoice_id'),
+      ),
+    );
+  }
+  if (after) {
+    const cmp = order === 'asc' ? '>' : '<';
+    q = q.where((eb) =>
+      eb(
+        eb.refTuple('i.issued_at', 'i.invoice_id'),
+        cmp,
+        eb.tuple(new Date(after.issuedAt), after.invoiceId),
+      ),
+    );
+  }
+  return q.orderBy('i.issued_at', order).orderBy('i.invoice_id', order);
+}
+
 export const invoicesRepo = {
   byId(db: Db, sellerId: string, invoiceId: string) {
     return db
@@ -197,43 +237,25 @@ export const invoicesRepo = {
 
   /** One keyset page of a filtered listing, `limit` rows, ordered by (issued_at, invoice_id). */
   page(db: Db, f: InvoiceFilter, order: 'asc' | 'desc', limit: number, after?: InvoiceCursor) {
-    let q = db
-      .selectFrom('invoices as i')
+    return filtered(db, f, order, after)
       .select(LIST_COLUMNS.map((c) => `i.${c}` as const))
-      .where('i.seller_id', '=', f.sellerId)
-      .where('i.marketplace_id', '=', f.marketplaceId)
-      .where('i.issued_at', '>=', f.start)
-      .where('i.issued_at', '<=', f.end)
-      .where('i.status', 'in', f.statuses as InvoiceRow['status'][]);
-    if (f.invoiceType) q = q.where('i.invoice_type', '=', f.invoiceType);
-    if (f.transactionType) q = q.where('i.transaction_type', '=', f.transactionType);
-    if (f.series) q = q.where('i.series', '=', f.series);
-    if (f.externalInvoiceId) q = q.where('i.number', '=', f.externalInvoiceId);
-    if (f.transaction) {
-      const t = f.transaction;
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('invoice_transactions as t')
-            .select(sql`1`.as('one'))
-            .where('t.seller_id', '=', f.sellerId)
-            .where('t.name', '=', t.name)
-            .where('t.value', '=', t.id)
-            .whereRef('t.invoice_id', '=', 'i.invoice_id'),
-        ),
-      );
-    }
-    if (after) {
-      const cmp = order === 'asc' ? '>' : '<';
-      q = q.where((eb) =>
-        eb(
-          eb.refTuple('i.issued_at', 'i.invoice_id'),
-          cmp,
-          eb.tuple(new Date(after.issuedAt), after.invoiceId),
-        ),
-      );
-    }
-    return q.orderBy('i.issued_at', order).orderBy('i.invoice_id', order).limit(limit).execute();
+      .limit(limit)
+      .execute();
+  },
+
+  /**
+   * A page of an export: ids and original bytes, ascending, of invoices stored before `snapshot`
+   * (an export holds what existed when it was requested, however long it runs or how often it restarts).
+   */
+  exportPage(db: Db, f: InvoiceFilter, snapshot: Date, limit: number, after?: InvoiceCursor) {
+    return filtered(db, f, 'asc', after)
+      .innerJoin('invoice_documents as d', (join) =>
+        join.onRef('d.seller_id', '=', 'i.seller_id').onRef('d.invoice_id', '=', 'i.invoice_id'),
+      )
+      .where('i.created_at', '<=', snapshot)
+      .select(['i.invoice_id', 'i.issued_at', 'd.xml'])
+      .limit(limit)
+      .execute();
   },
 
   insertEvent(db: Db, row: Insertable<NfeEventsTable>) {

@@ -1,0 +1,56 @@
+import type { BlobStore } from '../../infra/blobs/blob-store.js';
+import type { Clock } from '../../infra/clock.js';
+import type { Db } from '../../infra/db/database.js';
+import { exportsRepo } from '../../infra/db/repos/exports-repo.js';
+import type { JobQueue } from '../../infra/jobs/queue.js';
+import type { LwaService } from '../credentials/lwa-service.js';
+import { exportPrefix } from '../exports/export-job.js';
+
+export const HOUSEKEEPING_QUEUE = 'housekeeping';
+const HOUR = 3_600_000;
+
+/**
+ * Retention and cleanup, run as a job once an hour (one run per hour whatever the number of
+ * workers: the hour is the job's dedupe key). Expired exports lose their blobs first, then their
+ * rows, so a crash in between leaves a row to retry, never an orphaned blob.
+ */
+export class Housekeeping {
+  constructor(
+    private readonly db: Db,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+    private readonly jobs: JobQueue,
+    private readonly lwa: LwaService,
+  ) {}
+
+  async run(): Promise<{ exportsDeleted: number; jobsPruned: number }> {
+    const now = this.clock.now();
+    let exportsDeleted = 0;
+    while (true) {
+      const batch = await exportsRepo.expired(this.db, now, 100);
+      for (const e of batch) {
+        await this.blobs.deletePrefix(exportPrefix(e.seller_id, e.export_id));
+        await exportsRepo.delete(this.db, e.seller_id, e.export_id);
+        exportsDeleted++;
+      }
+      if (batch.length < 100) break;
+    }
+    await this.lwa.purgeExpired();
+    const jobsPruned = await this.jobs.prune(new Date(now.getTime() - 7 * 24 * HOUR));
+    return { exportsDeleted, jobsPruned };
+  }
+
+  /** Enqueues this hour's run (and the next one's) unless another process already did. */
+  async schedule(): Promise<void> {
+    const now = this.clock.now().getTime();
+    for (const hour of [Math.floor(now / HOUR), Math.floor(now / HOUR) + 1]) {
+      await this.jobs.enqueue(this.db, {
+        queue: HOUSEKEEPING_QUEUE,
+        payload: {},
+        runAt: new Date(hour * HOUR),
+        dedupeKey: `hour:${hour}`,
+        maxAttempts: 3,
+      });
+    }
+  }
+}

@@ -1,0 +1,92 @@
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../../main/deps.js';
+import { sellerOf } from '../plugin.js';
+import {
+  Export,
+  ExportInvoicesRequest,
+  GetInvoicesExportsQuery,
+  GetInvoicesExportsResponse,
+  withErrors,
+} from '../schemas.js';
+
+const BASE = '/tax/invoices/2024-06-19';
+const tags = ['exports'];
+
+/** createInvoicesExport, getInvoicesExports, getInvoicesExport, getInvoicesDocument. */
+export async function exportRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { exports } = deps.services;
+
+  app.post<{ Body: Static<typeof ExportInvoicesRequest> }>(
+    `${BASE}/exports`,
+    {
+      config: { operationId: 'createInvoicesExport' },
+      schema: {
+        operationId: 'createInvoicesExport',
+        tags,
+        body: ExportInvoicesRequest,
+        response: withErrors({ 202: Type.Object({ exportId: Type.String() }) }),
+      },
+    },
+    async (request, reply) => {
+      const { transactionIdentifier, ...rest } = request.body;
+      const created = await exports.create(sellerOf(request), {
+        ...rest,
+        transactionIdentifierName: transactionIdentifier?.name,
+        transactionIdentifierId: transactionIdentifier?.id,
+      });
+      return reply.code(202).send(created);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof GetInvoicesExportsQuery> }>(
+    `${BASE}/exports`,
+    {
+      config: { operationId: 'getInvoicesExports' },
+      schema: {
+        operationId: 'getInvoicesExports',
+        tags,
+        querystring: GetInvoicesExportsQuery,
+        response: withErrors({ 200: GetInvoicesExportsResponse }),
+      },
+    },
+    async (request) => exports.list(sellerOf(request), request.query),
+  );
+
+  app.get<{ Params: { exportId: string } }>(
+    `${BASE}/exports/:exportId`,
+    {
+      config: { operationId: 'getInvoicesExport' },
+      schema: {
+        operationId: 'getInvoicesExport',
+        tags,
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: withErrors({ 200: Type.Object({ export: Export }) }),
+      },
+    },
+    async (request) => ({ export: await exports.get(sellerOf(request), request.params.exportId) }),
+  );
+
+  app.get<{ Params: { invoicesDocumentId: string } }>(
+    `${BASE}/documents/:invoicesDocumentId`,
+    {
+      config: { operationId: 'getInvoicesDocument' },
+      schema: {
+        operationId: 'getInvoicesDocument',
+        tags,
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: withErrors({
+          200: Type.Object({
+            invoicesDocument: Type.Object({
+              invoicesDocumentId: Type.String(),
+              invoicesDocumentUrl: Type.String(),
+            }),
+          }),
+        }),
+      },
+    },
+    async (request) => ({
+      invoicesDocument: await exports.document(sellerOf(request), request.params.invoicesDocumentId),
+    }),
+  );
+}

@@ -1,0 +1,65 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { exportJobHandler } from '../core/exports/export-job.js';
+import { EXPORT_QUEUE } from '../core/exports/export-service.js';
+import { HOUSEKEEPING_QUEUE } from '../core/housekeeping/housekeeping.js';
+import { WEBHOOK_QUEUE } from '../core/webhooks/webhook-service.js';
+import { registerJobMetrics } from '../infra/jobs/metrics.js';
+import { JobWorker } from '../infra/jobs/worker.js';
+import type { AppDeps } from './deps.js';
+
+/** Invoices read per round trip while writing an export: short transactions, flat memory. */
+const EXPORT_PAGE_SIZE = 200;
+
+/**
+ * The job worker with every handler registered: exports, webhooks, hourly housekeeping. It runs
+ * inside `serve` by default and alone as `invoicehub worker` when scaled out.
+ */
+export function createWorker(
+  deps: AppDeps,
+  logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>,
+): JobWorker {
+  const { services, config } = deps;
+  const metrics = registerJobMetrics(deps.metrics, deps.jobs);
+  const worker = new JobWorker(deps.jobs, {
+    logger,
+    clock: deps.clock,
+    ids: deps.ids,
+    concurrency: config.workerConcurrency,
+    onOutcome: metrics.onOutcome,
+  });
+  worker.register(
+    EXPORT_QUEUE,
+    exportJobHandler({
+      db: deps.db.db,
+      blobs: deps.blobs,
+      clock: deps.clock,
+      ids: deps.ids,
+      limits: {
+        maxEntries: config.exportMaxEntries,
+        maxBytes: config.exportMaxBytes,
+        pageSize: EXPORT_PAGE_SIZE,
+      },
+      onFinished: (trx, sellerId, exportId, status) =>
+        services.webhooks.enqueueExportFinished(trx, sellerId, exportId, status),
+    }),
+  );
+  worker.register(WEBHOOK_QUEUE, services.webhooks.handler());
+  worker.register(HOUSEKEEPING_QUEUE, async () => {
+    const result = await services.housekeeping.run();
+    logger.info(result, 'housekeeping done');
+    await services.housekeeping.schedule();
+  });
+  return worker;
+}
+
+/** Creates, schedules housekeeping for and starts the worker; in-process enqueues wake it. */
+export async function startWorker(
+  deps: AppDeps,
+  logger: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>,
+): Promise<JobWorker> {
+  const worker = createWorker(deps, logger);
+  await deps.services.housekeeping.schedule();
+  worker.start();
+  deps.wakeWorker.current = () => worker.wake();
+  return worker;
+}
