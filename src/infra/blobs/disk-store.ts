@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { constants, type Dirent, promises as fs } from 'node:fs';
+import { once } from 'node:events';
+import { constants, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,7 +29,7 @@ import {
  */
 const META_SUFFIX = '~meta.json';
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
-const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const O_READ_NOFOLLOW = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
 export interface DiskBlobStoreOptions {
@@ -36,10 +37,7 @@ export interface DiskBlobStoreOptions {
   clock?: Clock;
 }
 
-interface Dirs {
-  objects: string;
-  tmp: string;
-}
+type Dirs = { objects: string; tmp: string };
 
 export class DiskBlobStore implements BlobStore {
   readonly kind = 'disk' as const;
@@ -56,11 +54,12 @@ export class DiskBlobStore implements BlobStore {
     let tmpData: string | undefined;
     try {
       assertValidKey(key);
+      assertValidContentType(opts.contentType);
       tmpData = path.join((await this.dirs()).tmp, randomBytes(16).toString('hex'));
       const tmpMeta = tmpData + META_SUFFIX;
-      assertValidContentType(opts.contentType);
       const size = await writeStream(tmpData, body, opts.signal);
-      await writeSmall(tmpMeta, JSON.stringify({ contentType: opts.contentType }));
+      const meta = JSON.stringify({ contentType: opts.contentType });
+      await fs.writeFile(tmpMeta, meta, { flag: 'wx', flush: true });
       await this.commit(key, tmpData, tmpMeta);
       return { key, size, contentType: opts.contentType };
     } catch (err) {
@@ -77,14 +76,10 @@ export class DiskBlobStore implements BlobStore {
     assertValidKey(key);
     const file = await this.locate(key);
     if (!file) return null;
-    let fh: fs.FileHandle;
-    try {
-      fh = await fs.open(file, constants.O_RDONLY | O_NOFOLLOW);
-    } catch (err) {
-      if (isMissing(err)) return null;
-      if (errCode(err) === 'ELOOP') throw escapes(key);
-      throw err;
-    }
+    const fh = await ifExists(fs.open(file, O_READ_NOFOLLOW)).catch((err) => {
+      throw errCode(err) === 'ELOOP' ? escapes(key) : err;
+    });
+    if (!fh) return null;
     try {
       const st = await fh.stat();
       if (!st.isFile()) {
@@ -104,15 +99,9 @@ export class DiskBlobStore implements BlobStore {
     assertValidKey(key);
     const file = await this.locate(key);
     if (!file) return null;
-    let st: Awaited<ReturnType<typeof fs.lstat>>;
-    try {
-      st = await fs.lstat(file);
-    } catch (err) {
-      if (isMissing(err)) return null;
-      throw err;
-    }
-    if (st.isSymbolicLink()) throw escapes(key);
-    if (!st.isFile()) return null;
+    const st = await ifExists(fs.lstat(file));
+    if (st?.isSymbolicLink()) throw escapes(key);
+    if (!st?.isFile()) return null;
     return { key, size: st.size, contentType: await readContentType(file) };
   }
 
@@ -141,13 +130,8 @@ export class DiskBlobStore implements BlobStore {
     assertValidPrefix(prefix, { allowEmpty: true });
     const { objects } = await this.dirs();
     const dirKey = prefix.slice(0, prefix.lastIndexOf('/') + 1); // the part of the prefix that is whole directories
-    let start: string;
-    try {
-      start = await fs.realpath(path.join(objects, ...dirKey.split('/')));
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw err;
-    }
+    const start = await ifExists(fs.realpath(path.join(objects, ...dirKey.split('/'))));
+    if (!start) return;
     if (!isInside(objects, start)) throw escapes(prefix);
     yield* this.walk(start, dirKey, prefix);
   }
@@ -159,31 +143,27 @@ export class DiskBlobStore implements BlobStore {
     let removed = 0;
     for (const name of await fs.readdir(tmp)) {
       const p = path.join(tmp, name);
-      try {
-        // mtime moves with every write, so a slow upload still in progress is never swept.
-        if ((await fs.lstat(p)).mtimeMs < cutoff) {
-          await fs.rm(p, { recursive: true, force: true });
-          removed += 1;
-        }
-      } catch (err) {
-        if (!isMissing(err)) throw err;
+      // mtime moves with every write, so a slow upload still in progress is never swept.
+      const st = await ifExists(fs.lstat(p));
+      if (st && st.mtimeMs < cutoff) {
+        await fs.rm(p, { recursive: true, force: true });
+        removed += 1;
       }
     }
     return removed;
   }
 
   private dirs(): Promise<Dirs> {
-    this.ready ??= (async () => {
-      await fs.mkdir(path.join(this.root, 'objects'), { recursive: true });
-      await fs.mkdir(path.join(this.root, '.tmp'), { recursive: true });
-      return {
-        objects: await fs.realpath(path.join(this.root, 'objects')),
-        tmp: await fs.realpath(path.join(this.root, '.tmp')),
-      };
-    })().catch((err) => {
-      this.ready = undefined;
-      throw err;
-    });
+    const real = async (name: string) => {
+      await fs.mkdir(path.join(this.root, name), { recursive: true });
+      return fs.realpath(path.join(this.root, name));
+    };
+    this.ready ??= (async () => ({ objects: await real('objects'), tmp: await real('.tmp') }))().catch(
+      (err) => {
+        this.ready = undefined;
+        throw err;
+      },
+    );
     return this.ready;
   }
 
@@ -192,13 +172,8 @@ export class DiskBlobStore implements BlobStore {
     const { objects } = await this.dirs();
     const segments = key.split('/');
     const name = segments.pop()!;
-    let parent: string;
-    try {
-      parent = await fs.realpath(path.join(objects, ...segments));
-    } catch (err) {
-      if (isMissing(err)) return null;
-      throw err;
-    }
+    const parent = await ifExists(fs.realpath(path.join(objects, ...segments)));
+    if (!parent) return null;
     if (!isInside(objects, parent)) throw escapes(key);
     return path.join(parent, name);
   }
@@ -209,11 +184,9 @@ export class DiskBlobStore implements BlobStore {
     let dir = objects;
     for (const segment of key.split('/').slice(0, -1)) {
       const next = path.join(dir, segment);
-      try {
-        await fs.mkdir(next);
-      } catch (err) {
+      await fs.mkdir(next).catch((err) => {
         if (errCode(err) !== 'EEXIST') throw err;
-      }
+      });
       const real = await fs.realpath(next);
       if (!isInside(objects, real)) throw escapes(key);
       if (!(await fs.stat(real)).isDirectory()) {
@@ -254,22 +227,16 @@ export class DiskBlobStore implements BlobStore {
   private async prune(dir: string): Promise<void> {
     const { objects } = await this.dirs();
     for (let d = dir; d !== objects && isInside(objects, d); d = path.dirname(d)) {
-      try {
-        await fs.rmdir(d);
-      } catch {
-        return; // not empty (or already gone): stop climbing
-      }
+      const removed = await fs.rmdir(d).then(
+        () => true,
+        () => false, // not empty (or already gone): stop climbing
+      );
+      if (!removed) return;
     }
   }
 
   private async *walk(dir: string, dirKey: string, prefix: string): AsyncGenerator<BlobEntry> {
-    let entries: Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw err;
-    }
+    const entries = (await ifExists(fs.readdir(dir, { withFileTypes: true }))) ?? [];
     // Sorting "name/" for folders yields keys in the same byte order as an S3 listing.
     const items = entries
       .filter((e) => SEGMENT.test(e.name) && (e.isFile() || e.isDirectory()))
@@ -286,47 +253,34 @@ export class DiskBlobStore implements BlobStore {
         continue;
       }
       if (!key.startsWith(prefix)) continue;
-      try {
-        const st = await fs.lstat(path.join(dir, item.name));
-        if (st.isFile()) yield { key, size: st.size, lastModified: st.mtime };
-      } catch (err) {
-        if (!isMissing(err)) throw err;
-      }
+      const st = await ifExists(fs.lstat(path.join(dir, item.name)));
+      if (st?.isFile()) yield { key, size: st.size, lastModified: st.mtime };
     }
   }
 }
 
+/** Streams `body` into a new file, fsynced before the promise resolves; returns its size. */
 async function writeStream(file: string, body: Readable | Uint8Array, signal?: AbortSignal): Promise<number> {
-  const fh = await fs.open(file, 'wx');
+  const source = body instanceof Uint8Array ? Readable.from([body]) : body;
+  // `flush`: fsync before close. pipeline waits for 'close', so the bytes are durable on return.
+  const sink = createWriteStream(file, { flags: 'wx', flush: true });
   try {
-    const source = body instanceof Uint8Array ? Readable.from([body]) : body;
-    await pipeline(source, fh.createWriteStream({ autoClose: false }), { signal });
-    await fh.sync();
-    return (await fh.stat()).size;
-  } finally {
-    await fh.close(); // waits for any write still in flight
+    await pipeline(source, sink, { signal });
+  } catch (err) {
+    // pipeline may reject before the file is even open; wait for the close, or the caller's cleanup
+    // could run first and the file would appear afterwards as an orphan.
+    if (!sink.closed) await once(sink, 'close');
+    throw err;
   }
-}
-
-async function writeSmall(file: string, text: string): Promise<void> {
-  const fh = await fs.open(file, 'wx');
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  return sink.bytesWritten;
 }
 
 async function readContentType(file: string): Promise<string> {
   try {
-    const fh = await fs.open(file + META_SUFFIX, constants.O_RDONLY | O_NOFOLLOW);
-    try {
-      const meta = JSON.parse(await fh.readFile('utf8')) as { contentType?: unknown };
-      if (typeof meta.contentType === 'string') return meta.contentType;
-    } finally {
-      await fh.close();
-    }
+    const meta = JSON.parse(
+      await fs.readFile(file + META_SUFFIX, { encoding: 'utf8', flag: O_READ_NOFOLLOW }),
+    );
+    if (typeof meta?.contentType === 'string') return meta.contentType;
   } catch {
     // missing or unreadable sidecar: fall back to the generic type
   }
@@ -335,16 +289,9 @@ async function readContentType(file: string): Promise<string> {
 
 /** Makes the renames durable; best effort (not every platform can fsync a directory). */
 async function syncDir(dir: string): Promise<void> {
-  try {
-    const fh = await fs.open(dir, 'r');
-    try {
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    // ignore
-  }
+  const fh = await fs.open(dir, 'r').catch(() => null);
+  await fh?.sync().catch(() => undefined);
+  await fh?.close();
 }
 
 async function unlinkIfPresent(file: string): Promise<void> {
@@ -355,12 +302,11 @@ async function unlinkIfPresent(file: string): Promise<void> {
   }
 }
 
-async function isDirectory(p: string): Promise<boolean> {
-  try {
-    return (await fs.lstat(p)).isDirectory();
-  } catch {
-    return false;
-  }
+function isDirectory(p: string): Promise<boolean> {
+  return fs.lstat(p).then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
 }
 
 function isInside(root: string, p: string): boolean {
@@ -373,6 +319,16 @@ function escapes(key: string): BlobKeyError {
 
 function errCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** The result, or null when the path (or one of its folders) does not exist. */
+async function ifExists<T>(op: Promise<T>): Promise<T | null> {
+  try {
+    return await op;
+  } catch (err) {
+    if (isMissing(err)) return null;
+    throw err;
+  }
 }
 
 function isMissing(err: unknown): boolean {

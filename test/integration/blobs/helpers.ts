@@ -77,6 +77,8 @@ export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 export interface TestBackend {
   store: BlobStore;
+  /** The same storage, listing two keys per request where the backend pages (S3). */
+  pagedStore: BlobStore;
   /** Disk only: the store's root, to look for temp files. */
   root?: string;
   cleanup(): Promise<void>;
@@ -85,22 +87,28 @@ export interface TestBackend {
 export async function diskBackend(): Promise<TestBackend> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-blobs-'));
   const root = path.join(dir, 'blobs');
+  const store = new DiskBlobStore({ root });
   return {
-    store: new DiskBlobStore({ root }),
+    store,
+    pagedStore: store,
     root,
     cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** S3 store on a fresh s3rver; a small listing page so that paging is exercised. */
+/** S3 stores on a fresh s3rver. */
 export async function s3Backend(): Promise<TestBackend> {
   const server = await startS3Server();
-  const store = new S3BlobStore({ ...server, forcePathStyle: true, listPageSize: 2 });
+  const options = { ...server, forcePathStyle: true };
+  const store = new S3BlobStore(options);
+  const pagedStore = new S3BlobStore({ ...options, listPageSize: 2 });
   await store.ensureBucket();
   return {
     store,
+    pagedStore,
     cleanup: async () => {
       await store.close();
+      await pagedStore.close();
       await server.close();
     },
   };
