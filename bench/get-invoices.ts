@@ -12,7 +12,7 @@ export interface CaseResult {
 
 const BASE = '/tax/invoices/2024-06-19/invoices';
 
-async function token(url: string, d: Dataset): Promise<string> {
+export async function token(url: string, d: Dataset): Promise<string> {
   const res = await fetch(`${url}/auth/o2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

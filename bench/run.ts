@@ -1,5 +1,6 @@
 import { postgresServerUrl, prepareDataset } from './dataset.js';
-import { benchGetInvoices, type CaseResult } from './get-invoices.js';
+import { benchExport, type ExportResult, exportRows } from './export.js';
+import { benchGetInvoices, type CaseResult, token } from './get-invoices.js';
 import { fmt, table } from './lib.js';
 
 /**
@@ -59,4 +60,19 @@ if (!only || only === 'get-invoices') {
     console.log('(no PostgreSQL reachable: set BENCH_DATABASE_URL to include it)');
   }
   printGetInvoices(results);
+}
+
+if (!only || only === 'export') {
+  console.log(
+    `export of ${fmt(invoices)} invoices into ZIPs, against the zip command line on the same files`,
+  );
+  const results: ExportResult[] = [];
+  const pglite = await prepareDataset('pglite', invoices);
+  results.push(await benchExport(pglite, (url) => token(url, pglite)));
+  const pgUrl = await postgresServerUrl();
+  if (pgUrl) {
+    const pg = await prepareDataset('postgres', invoices, pgUrl);
+    results.push(await benchExport(pg, (url) => token(url, pg)));
+  }
+  console.log(`\n${table(exportRows(results))}\n`);
 }

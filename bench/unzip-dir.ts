@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { zipEntries } from '../src/infra/zip/read-zip.js';
+
+/** Writes the entries of a ZIP into a folder (names are invoice ids: flat, safe). */
+export async function unzipToDir(zipFile: string, dir: string): Promise<{ entries: number; bytes: number }> {
+  let entries = 0;
+  let bytes = 0;
+  for await (const entry of zipEntries(zipFile)) {
+    const name = path.basename(entry.name);
+    const data = await entry.read(64 * 1024 * 1024);
+    fs.writeFileSync(path.join(dir, name), data);
+    entries++;
+    bytes += data.length;
+  }
+  return { entries, bytes };
+}
