@@ -65,7 +65,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   installValidators(app);
 
   await app.register(healthRoutes, deps);
-  await app.register(metricsRoutes, deps);
+  // Called directly, not registered: its onResponse hook must see every route of the app.
+  await metricsRoutes(app, deps);
   await app.register(
     documented(
       'sp-api',

@@ -1,0 +1,155 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The commands of the README, run as a user runs them: the compiled CLI in child processes.
+const CLI = path.resolve('dist/src/cli.js');
+const SAMPLES = path.resolve('../shared/samples/nfe');
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  url: string;
+}
+
+function env(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', ...extra };
+  delete e.ADMIN_TOKEN;
+  delete e.DATABASE_URL;
+  return e;
+}
+
+function serve(dataDir: string, extra: Record<string, string> = {}): Promise<Started> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'serve'], { env: env(dataDir, extra) });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${out}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      // The banner ends with the curl line: wait for all of it.
+      const m = /listening on (http:\/\/\S+)[\s\S]*(Operator API token[^\n]*\n)/.exec(out);
+      if (m && (!/Demo seller/.test(out) || /x-amz-access-token/.test(out))) {
+        clearTimeout(timer);
+        resolve({ child, output: () => out, url: m[1] as string });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}:\n${out}`)));
+  });
+}
+
+function stop(s: Started): Promise<number | null> {
+  s.child.removeAllListeners('exit');
+  return new Promise((resolve) => {
+    s.child.once('exit', (code) => resolve(code));
+    s.child.kill('SIGTERM');
+  });
+}
+
+function field(out: string, name: string): string {
+  return new RegExp(`${name}\\s+(\\S+)`).exec(out)?.[1] ?? '';
+}
+
+describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
+  'the invoicehub command line (embedded store)',
+  () => {
+    let dataDir: string;
+
+    beforeAll(() => {
+      dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-cli-'));
+    });
+    afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+    it('serve seeds the demo, prints working credentials, survives a restart and shuts down cleanly', async () => {
+      const first = await serve(dataDir);
+      const out = first.output();
+      expect(out).toMatch(/Seeded the demo marketplace: \d+ invoices/);
+      const adminToken = /Operator API token \(generated, kept in [^)]+\): (\S+)/.exec(out)?.[1];
+      expect(adminToken).toMatch(/^ih_admin_/);
+      const creds = {
+        client_id: field(out, 'clientId'),
+        client_secret: field(out, 'clientSecret'),
+        refresh_token: field(out, 'refreshToken'),
+      };
+      expect(creds.refresh_token).toMatch(/^Atzr\|/);
+
+      // The printed curl line, as fetch: a token with a form body, then the last 24 hours of invoices.
+      const form = `grant_type=refresh_token&client_id=${creds.client_id}&client_secret=${creds.client_secret}&refresh_token=${encodeURIComponent(creds.refresh_token)}`;
+      const tokenRes = await fetch(`${first.url}/auth/o2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form,
+      });
+      const { access_token } = (await tokenRes.json()) as { access_token: string };
+      expect(access_token).toMatch(/^Atza\|/);
+      const list = await fetch(
+        `${first.url}/tax/invoices/2024-06-19/invoices?marketplaceId=A2Q3Y263D00KWC&pageSize=5`,
+        {
+          headers: { 'x-amz-access-token': access_token },
+        },
+      );
+      expect(list.status).toBe(200);
+      expect(((await list.json()) as { invoices: unknown[] }).invoices.length).toBeGreaterThan(0);
+      const admin = await fetch(`${first.url}/admin/v1/sellers`, {
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
+      expect(admin.status).toBe(200);
+      expect(await stop(first)).toBe(0);
+      expect(fs.existsSync(path.join(dataDir, 'invoicehub.lock'))).toBe(false);
+
+      // Second start: same store, same demo seller, nothing seeded twice.
+      const second = await serve(dataDir);
+      expect(second.output()).not.toMatch(/Seeded/);
+      expect(field(second.output(), 'clientId')).toBe(creds.client_id);
+      const again = await fetch(
+        `${second.url}/tax/invoices/2024-06-19/invoices?marketplaceId=A2Q3Y263D00KWC&pageSize=5`,
+        {
+          headers: { 'x-amz-access-token': access_token },
+        },
+      );
+      expect(again.status).toBe(200);
+      expect(await stop(second)).toBe(0);
+    });
+
+    it('seller create, ingest and migrate work on the same store while no server runs', () => {
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [CLI, ...args], {
+          env: env(dataDir),
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+      for (const [name, cnpj] of [
+        ['Alimentos Ltda', '34128745000152'],
+        ['Unimake', '06117473000150'],
+      ]) {
+        const created = run('seller', 'create', '--name', name as string, '--cnpj', cnpj as string);
+        expect(created.status, created.stderr).toBe(0);
+        expect(JSON.parse(created.stdout)).toMatchObject({
+          clientId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        });
+      }
+      const ingested = run('ingest', SAMPLES);
+      // Two samples have sellers now; the third (Fornos) has none: exit 1, one failure, named.
+      expect(ingested.status).toBe(1);
+      const lines = ingested.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { name: string; outcome: string });
+      expect(lines.filter((l) => l.outcome === 'created')).toHaveLength(2);
+      expect(lines.find((l) => l.outcome === 'failed')?.name).toContain(
+        '42211275277525000178550030000276771368212013',
+      );
+      const migrated = run('migrate');
+      expect(migrated.stdout).toContain('up to date');
+      const bad = spawnSync(process.execPath, [CLI, 'serve'], {
+        env: env(dataDir, { PORT: 'eighty' }),
+        encoding: 'utf8',
+      });
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toContain('PORT');
+    });
+  },
+);
