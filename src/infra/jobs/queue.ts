@@ -2,13 +2,10 @@ import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import { type Clock, systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { type Ids, systemIds } from '../ids.js';
-import { type JobRow, type JobStatus, type JobsDB, type JobsTable, toJobRow } from './jobs-schema.js';
+import { type JobRow, type JobStatus, type JobsTable, toJobRow } from './jobs-schema.js';
 
 /** The database or a transaction on it: callers enqueue in the transaction that writes their record. */
 export type Executor = Kysely<DB>;
-
-// Until `jobs` joins `DB` in schema.ts; afterwards this cast is a no-op.
-const jobsDb = (executor: Executor) => executor as unknown as Kysely<DB & JobsDB>;
 
 export interface EnqueueSpec<P = unknown> {
   /** The job type; a worker claims only the queues it has handlers for. */
@@ -107,7 +104,7 @@ export class JobQueue {
     const now = this.clock.now();
     const maxAttempts = spec.maxAttempts ?? this.defaultMaxAttempts;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError('maxAttempts must be >= 1');
-    const insert = jobsDb(executor)
+    const insert = executor
       .insertInto('jobs')
       .values({
         job_id: this.ids.uuid(),
@@ -127,7 +124,7 @@ export class JobQueue {
       .onConflict((oc) => oc.columns(['queue', 'dedupe_key']).where('dedupe_key', 'is not', null).doNothing())
       .executeTakeFirst();
     if (inserted) return inserted.job_id;
-    const existing = await jobsDb(executor)
+    const existing = await executor
       .selectFrom('jobs')
       .select('job_id')
       .where('queue', '=', spec.queue)
@@ -243,7 +240,7 @@ export class JobQueue {
   /** Gives the job back untouched (graceful shutdown): due now, and this attempt doesn't count. */
   async release(lease: Lease): Promise<boolean> {
     const now = this.clock.now();
-    const result = await jobsDb(this.db)
+    const result = await this.db
       .updateTable('jobs')
       .set((eb) => ({
         status: 'queued',
@@ -265,11 +262,7 @@ export class JobQueue {
   }
 
   async get(jobId: string): Promise<JobRow | undefined> {
-    const row = await jobsDb(this.db)
-      .selectFrom('jobs')
-      .selectAll()
-      .where('job_id', '=', jobId)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst();
     return row && toJobRow(row);
   }
 
@@ -301,7 +294,7 @@ export class JobQueue {
     lease: Lease,
     values: Updateable<JobsTable>,
   ): Promise<boolean> {
-    const result = await jobsDb(executor)
+    const result = await executor
       .updateTable('jobs')
       .set(values)
       .where((eb) => eb.and(owned(lease)))
