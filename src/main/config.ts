@@ -36,6 +36,7 @@ export interface Config {
   exportMaxEntries: number;
   exportMaxBytes: number;
   workerConcurrency: number;
+  workerLeaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -276,6 +277,12 @@ export const CONFIG_VARS = {
     defaultText: '2',
     describe: 'Jobs (exports, webhooks, housekeeping) one worker runs at once.',
     parse: integer(1, 64, 2),
+  },
+  workerLeaseSeconds: {
+    name: 'WORKER_LEASE_SECONDS',
+    defaultText: '30',
+    describe: 'How long a job stays claimed without a heartbeat: a killed worker’s job runs again after it.',
+    parse: integer(1, 3600, 30),
   },
 } satisfies { [K in keyof Config]: VarSpec<Config[K]> };
 

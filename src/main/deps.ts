@@ -4,6 +4,8 @@ import path from 'node:path';
 import { Registry } from 'prom-client';
 import { LwaService } from '../core/credentials/lwa-service.js';
 import { ExportService } from '../core/exports/export-service.js';
+import { GovernmentService } from '../core/government/government-service.js';
+import { SandboxIssuer } from '../core/government/sandbox-issuer.js';
 import { Housekeeping } from '../core/housekeeping/housekeeping.js';
 import { IngestService } from '../core/invoices/ingest-service.js';
 import { InvoiceQueries } from '../core/invoices/invoice-queries.js';
@@ -51,6 +53,7 @@ export interface AppDeps {
     orders: OrdersService;
     maintenance: MaintenanceService;
     exports: ExportService;
+    government: GovernmentService;
     webhooks: WebhookService;
     housekeeping: Housekeeping;
   };
@@ -78,6 +81,7 @@ export function buildServices(
   const db = database.db;
   const lwa = new LwaService(db, clock, config.accessTokenTtlSeconds);
   const pageTokens = new PageTokens(signingKey);
+  const ingest = new IngestService(db, clock, ids, config.maxXmlBytes);
   return {
     exports: new ExportService(db, clock, ids, infra.jobs, pageTokens, infra.signer, {
       retentionDays: config.exportRetentionDays,
@@ -89,7 +93,23 @@ export function buildServices(
     housekeeping: new Housekeeping(db, infra.blobs, clock, infra.jobs, lwa),
     sellers: new SellersService(db, clock, ids, (clientId) => lwa.forgetClient(clientId)),
     lwa,
-    ingest: new IngestService(db, clock, ids, config.maxXmlBytes),
+    ingest,
+    government: new GovernmentService(
+      {
+        db,
+        clock,
+        jobs: infra.jobs,
+        signer: infra.signer,
+        blobs: infra.blobs,
+        ingest,
+        issuer: new SandboxIssuer(),
+      },
+      {
+        downloadTtlSeconds: config.downloadUrlTtlSeconds,
+        downloadUrl: (token) => downloadUrl(infra.baseUrl.current, token),
+        wake: () => infra.wakeWorker.current(),
+      },
+    ),
     queries: new InvoiceQueries(db, clock, pageTokens),
     orders: new OrdersService(db, clock),
     maintenance: new MaintenanceService(db, clock),

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { exportJobHandler } from '../core/exports/export-job.js';
 import { EXPORT_QUEUE } from '../core/exports/export-service.js';
+import { GOVERNMENT_QUEUE } from '../core/government/government-service.js';
 import { HOUSEKEEPING_QUEUE } from '../core/housekeeping/housekeeping.js';
 import { WEBHOOK_QUEUE } from '../core/webhooks/webhook-service.js';
 import { registerJobMetrics } from '../infra/jobs/metrics.js';
@@ -25,6 +26,7 @@ export function createWorker(
     clock: deps.clock,
     ids: deps.ids,
     concurrency: config.workerConcurrency,
+    leaseMs: config.workerLeaseSeconds * 1000,
     onOutcome: metrics.onOutcome,
   });
   worker.register(
@@ -44,6 +46,7 @@ export function createWorker(
     }),
   );
   worker.register(WEBHOOK_QUEUE, services.webhooks.handler());
+  worker.register(GOVERNMENT_QUEUE, services.government.handler());
   worker.register(HOUSEKEEPING_QUEUE, async () => {
     const result = await services.housekeeping.run();
     logger.info(result, 'housekeeping done');

@@ -21,7 +21,10 @@ export function nextCnpj(alphanumeric = false): string {
   return makeCnpj(base);
 }
 
-export async function createSeller(t: TestApp, body: Record<string, unknown> = {}): Promise<Seller> {
+export async function createSeller(
+  t: Pick<TestApp, 'admin'>,
+  body: Record<string, unknown> = {},
+): Promise<Seller> {
   const cnpj = (body.cnpj as string | undefined) ?? nextCnpj();
   const res = await t.admin('POST', '/admin/v1/sellers', { name: `Seller ${cnpj}`, cnpj, ...body });
   if (res.status !== 201) throw new Error(`seller creation failed: ${res.status} ${await res.text()}`);

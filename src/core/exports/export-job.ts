@@ -86,6 +86,10 @@ export function exportJobHandler(deps: ExportJobDeps) {
     const key = partKey(sellerId, exportId, part);
     const writer = new ZipStreamWriter({ mtime: snapshot });
     const upload = blobs.put(key, writer.stream, { contentType: 'application/zip', signal: job.signal });
+    // A store that fails while entries are still being added stops reading: abort the writer at once
+    // (its next add throws instead of waiting for room that never comes). Handling the rejection here
+    // also keeps it from surfacing as an unhandled rejection, which would kill the whole process.
+    upload.catch((err: unknown) => writer.abort(err as Error));
     let cursor = start;
     let exhausted = false;
     try {

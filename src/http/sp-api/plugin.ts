@@ -6,6 +6,7 @@ import type { AppDeps } from '../../main/deps.js';
 import { toDomainError } from '../shared/fastify-errors.js';
 import { renderSpApiError } from './errors.js';
 import { exportRoutes } from './routes/exports.js';
+import { governmentRoutes } from './routes/government.js';
 import { invoiceRoutes } from './routes/invoices.js';
 
 declare module 'fastify' {
@@ -75,4 +76,5 @@ export async function spApiPlugin(app: FastifyInstance, deps: AppDeps): Promise<
 
   await app.register(invoiceRoutes, deps);
   await app.register(exportRoutes, deps);
+  await app.register(governmentRoutes, deps);
 }

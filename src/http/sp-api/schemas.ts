@@ -125,3 +125,56 @@ export const GetInvoicesExportsResponse = Type.Object({
   exports: Type.Array(Export),
   nextToken: Type.Optional(Str()),
 });
+
+const CarrierDetailsContext = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 255 })),
+    address: Type.Optional(Type.String({ maxLength: 255 })),
+    contextType: Type.Optional(Type.String({ maxLength: 255 })),
+    federalTaxId: Type.Optional(Type.String({ maxLength: 255 })),
+    regionCode: Type.Optional(Type.String({ maxLength: 255 })),
+    regionTaxId: Type.Optional(Type.String({ maxLength: 255 })),
+    vehicleLicensePlate: Type.Optional(Type.String({ maxLength: 255 })),
+    vehicleRegistrationRegionCode: Type.Optional(Type.String({ maxLength: 255 })),
+  },
+  { additionalProperties: false },
+);
+
+export const GovernmentInvoiceRequest = Type.Object(
+  {
+    contexts: Type.Optional(Type.Array(CarrierDetailsContext, { maxItems: 10 })),
+    inboundPlanId: Type.Optional(Type.String()),
+    invoiceType: Type.String(),
+    marketplaceId: Type.String(),
+    shipmentId: Type.String(),
+    transactionType: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+const governmentLookup = {
+  marketplaceId: Type.String(),
+  transactionType: Type.String(),
+  invoiceType: Type.String(),
+  inboundPlanId: Type.Optional(Type.String()),
+};
+
+export const GovernmentInvoiceStatusQuery = Type.Object(
+  { ...governmentLookup, shipmentId: Type.String() },
+  { additionalProperties: false },
+);
+
+export const GovernmentInvoiceDocumentQuery = Type.Object(
+  { ...governmentLookup, fileFormat: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+
+export const GovernmentInvoiceStatusResponse = Type.Object({
+  invoiceErrors: Type.Optional(Type.Array(Type.Object({ description: Str(), errorCode: Str() }))),
+  invoiceExternalDocumentId: Type.Optional(Str('The NF-e access key (44 characters).')),
+  status: Type.Union(['PROCESSING', 'SUCCESS', 'ERROR'].map((s) => Type.Literal(s))),
+});
+
+export const GovtInvoiceDocumentResponse = Type.Object({
+  invoiceDocument: Type.Object({ invoiceDocumentUrl: Str() }),
+});

@@ -158,6 +158,28 @@ export interface SellerWebhooksTable {
   updated_at: Timestamp;
 }
 
+export interface GovernmentInvoiceRequestsTable {
+  seller_id: string;
+  shipment_id: string;
+  marketplace_id: string;
+  inbound_plan_id: string | null;
+  invoice_type: string;
+  transaction_type: string;
+  contexts: Json<Record<string, string>[]>;
+  status: 'PROCESSING' | 'SUCCESS' | 'ERROR';
+  errors: Json<{ errorCode: string; description: string }[]>;
+  generation: number;
+  series: number | null;
+  number: number | null;
+  issued_at: Timestamp | null;
+  access_key: string | null;
+  blob_key: string | null;
+  invoice_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface DB {
   sellers: SellersTable;
   credentials: CredentialsTable;
@@ -174,4 +196,5 @@ export interface DB {
   invoice_exports: InvoiceExportsTable;
   export_documents: ExportDocumentsTable;
   seller_webhooks: SellerWebhooksTable;
+  government_invoice_requests: GovernmentInvoiceRequestsTable;
 }

@@ -1,0 +1,163 @@
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '../../infra/blobs/blob-store.js';
+import type { Clock } from '../../infra/clock.js';
+import type { Db } from '../../infra/db/database.js';
+import { type GovernmentRequestRow, governmentRepo } from '../../infra/db/repos/government-repo.js';
+import { sellersRepo } from '../../infra/db/repos/sellers-repo.js';
+import type { JobContext } from '../../infra/jobs/worker.js';
+import type { IngestService } from '../invoices/ingest-service.js';
+import { rejection } from './carrier-rules.js';
+import type { CarrierContext, InvoiceError, InvoiceIssuer } from './issuer.js';
+import { CARRIER_CONTEXT } from './request-input.js';
+
+export const GOVERNMENT_QUEUE = 'government-invoice';
+
+export interface GovernmentJobPayload {
+  sellerId: string;
+  shipmentId: string;
+  /** The submission this job was enqueued for; a resubmission after ERROR bumps it. */
+  generation: number;
+}
+
+export interface GovernmentJobDeps {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  ingest: Pick<IngestService, 'ingest'>;
+  issuer: InvoiceIssuer;
+}
+
+/** Where the issued XML lives; the signed `/files/` links point here. */
+export function governmentBlobKey(sellerId: string, shipmentId: string): string {
+  return `government/${sellerId}/${shipmentId}.xml`;
+}
+
+async function readBlob(blobs: BlobStore, key: string): Promise<Buffer | undefined> {
+  const found = await blobs.get(key);
+  if (!found) return undefined;
+  const chunks: Buffer[] = [];
+  for await (const chunk of found.stream as Readable) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+function carrierOf(row: GovernmentRequestRow): CarrierContext | undefined {
+  const raw = row.contexts as unknown;
+  const contexts = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, string>[];
+  return contexts.find((c) => c.contextType === CARRIER_CONTEXT) as CarrierContext | undefined;
+}
+
+/**
+ * The issuing job. Steps, each safe to repeat after a crash:
+ * 1. a number is given to the request (once, under a per-seller lock: sequential per series);
+ * 2. the issuer issues the NF-e for that number, or rejects it (→ ERROR, the number is freed);
+ *    an issued key is recorded at once, and a request with a key never ends in ERROR;
+ * 3. the XML is written to the blob store and the row records it: from here on a re-run reads
+ *    the stored XML back and never asks the issuer again (before that, it asks again for the same
+ *    number, which an issuer must answer with the same document);
+ * 4. the XML is ingested like any other invoice (the same bytes twice is a no-op) → SUCCESS.
+ */
+export function governmentJobHandler(deps: GovernmentJobDeps) {
+  const { db, blobs, clock, ingest, issuer } = deps;
+
+  async function allocate(
+    row: GovernmentRequestRow,
+    generation: number,
+  ): Promise<GovernmentRequestRow | undefined> {
+    if (row.number !== null) return row;
+    return db.transaction().execute(async (trx) => {
+      await governmentRepo.lockSeller(trx, row.seller_id);
+      const current = await governmentRepo.get(trx, row.seller_id, row.shipment_id);
+      if (!current || current.number !== null) return current;
+      const number = (await governmentRepo.highestNumber(trx, row.seller_id, issuer.series)) + 1;
+      const now = clock.now();
+      const changes = { series: issuer.series, number, issued_at: now, updated_at: now };
+      if (!(await governmentRepo.updateRun(trx, row.seller_id, row.shipment_id, generation, changes))) {
+        return undefined;
+      }
+      return { ...current, ...changes };
+    });
+  }
+
+  async function fail(p: GovernmentJobPayload, errors: InvoiceError[]): Promise<void> {
+    const now = clock.now();
+    await governmentRepo.updateRun(db, p.sellerId, p.shipmentId, p.generation, {
+      status: 'ERROR',
+      errors: JSON.stringify(errors),
+      series: null,
+      number: null,
+      issued_at: null,
+      updated_at: now,
+      finished_at: now,
+    });
+  }
+
+  async function issue(
+    job: JobContext<GovernmentJobPayload>,
+    row: GovernmentRequestRow,
+  ): Promise<Buffer | undefined> {
+    const p = job.payload;
+    const seller = await sellersRepo.byId(db, p.sellerId);
+    const numbered = seller ? await allocate(row, p.generation) : undefined;
+    if (!seller || !numbered || numbered.number === null || numbered.series === null || !numbered.issued_at) {
+      return undefined; // gone, or finished/resubmitted meanwhile
+    }
+    const result = await issuer.issue(
+      {
+        marketplaceId: numbered.marketplace_id,
+        shipmentId: numbered.shipment_id,
+        inboundPlanId: numbered.inbound_plan_id,
+        carrier: carrierOf(numbered),
+        series: numbered.series,
+        number: numbered.number,
+        issuedAt: new Date(numbered.issued_at),
+      },
+      { sellerId: seller.seller_id, cnpj: seller.cnpj, name: seller.name },
+    );
+    if (!result.ok) {
+      await fail(p, result.errors);
+      return undefined;
+    }
+    // Recorded first: from now on the request is never given up as ERROR (an NF-e exists).
+    const update = (changes: { access_key: string } | { blob_key: string }) =>
+      governmentRepo.updateRun(db, p.sellerId, p.shipmentId, p.generation, {
+        ...changes,
+        updated_at: clock.now(),
+      });
+    if (!(await update({ access_key: result.accessKey }))) return undefined;
+    const xml = Buffer.from(result.xml, 'utf8');
+    const key = governmentBlobKey(p.sellerId, p.shipmentId);
+    await blobs.put(key, xml, { contentType: 'application/xml', signal: job.signal });
+    return (await update({ blob_key: key })) ? xml : undefined;
+  }
+
+  return async (job: JobContext<GovernmentJobPayload>): Promise<void> => {
+    const p = job.payload;
+    const row = await governmentRepo.get(db, p.sellerId, p.shipmentId);
+    if (row?.status !== 'PROCESSING' || row.generation !== p.generation) return; // gone or stale
+    try {
+      const xml = (row.blob_key ? await readBlob(blobs, row.blob_key) : undefined) ?? (await issue(job, row));
+      if (!xml) return;
+      const ingested = await ingest.ingest(xml, {
+        marketplaceId: row.marketplace_id,
+        invoiceType: row.invoice_type,
+        transactionType: row.transaction_type,
+      });
+      const now = clock.now();
+      await governmentRepo.updateRun(db, p.sellerId, p.shipmentId, p.generation, {
+        status: 'SUCCESS',
+        invoice_id: ingested.invoice?.id ?? null,
+        access_key: ingested.invoice?.accessKey ?? row.access_key,
+        updated_at: now,
+        finished_at: now,
+      });
+    } catch (err) {
+      const current = await governmentRepo.get(db, p.sellerId, p.shipmentId).catch(() => undefined);
+      if (job.attempt >= job.maxAttempts && !job.signal.aborted && current && !current.access_key) {
+        // Out of retries before the issuer issued anything: say so instead of PROCESSING forever.
+        await fail(p, [rejection('999', 'the invoice could not be issued; submit the request again')]);
+        return;
+      }
+      throw err;
+    }
+  };
+}

@@ -1,0 +1,223 @@
+import type { BlobStore } from '../../infra/blobs/blob-store.js';
+import { DOWNLOAD_ACTION, type UrlSigner } from '../../infra/blobs/signed-urls.js';
+import type { Clock } from '../../infra/clock.js';
+import type { Db } from '../../infra/db/database.js';
+import { type GovernmentRequestRow, governmentRepo } from '../../infra/db/repos/government-repo.js';
+import type { JobQueue } from '../../infra/jobs/queue.js';
+import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { IngestService } from '../invoices/ingest-service.js';
+import type { SellerScope } from '../invoices/invoice-queries.js';
+import { jsonArray } from '../invoices/invoice-view.js';
+import {
+  GOVERNMENT_QUEUE,
+  type GovernmentJobPayload,
+  governmentBlobKey,
+  governmentJobHandler,
+} from './government-job.js';
+import type { InvoiceError, InvoiceIssuer } from './issuer.js';
+import {
+  type ContextInput,
+  type CreateInput,
+  canonicalContexts,
+  checkLookup,
+  GOVERNMENT_INVOICE_TYPE,
+  GOVERNMENT_TRANSACTION_TYPE,
+  type LookupInput,
+  SHIPMENT_ID,
+  type ValidRequest,
+  validateCreate,
+} from './request-input.js';
+
+export { GOVERNMENT_QUEUE, governmentBlobKey };
+
+/** SP-API's GovernmentInvoiceStatusResponse. */
+export interface GovernmentInvoiceStatus {
+  status: 'PROCESSING' | 'SUCCESS' | 'ERROR';
+  invoiceExternalDocumentId?: string;
+  invoiceErrors?: InvoiceError[];
+}
+
+export interface GovernmentDeps {
+  db: Db;
+  clock: Clock;
+  jobs: JobQueue;
+  signer: UrlSigner;
+  blobs: BlobStore;
+  ingest: Pick<IngestService, 'ingest'>;
+  issuer: InvoiceIssuer;
+}
+
+const sameContexts = (a: ContextInput[], b: ContextInput[]) =>
+  JSON.stringify(canonicalContexts(a)) === JSON.stringify(canonicalContexts(b));
+
+/** createGovernmentInvoice, getGovernmentInvoiceStatus and getGovernmentInvoiceDocument. */
+export class GovernmentService {
+  constructor(
+    private readonly deps: GovernmentDeps,
+    private readonly opts: {
+      downloadTtlSeconds: number;
+      downloadUrl: (token: string) => string;
+      /** Nudges a worker in this process once the job is committed. */
+      wake: () => void;
+    },
+  ) {}
+
+  /**
+   * Validates, records the request and enqueues its job in one transaction. One NF-e per shipment:
+   * the same request again is a no-op (safe to retry); a different one for a shipment that is
+   * PROCESSING or SUCCESS is a 400; after ERROR (nothing was issued) a new submission replaces it.
+   */
+  async create(scope: SellerScope, input: CreateInput): Promise<void> {
+    const req = validateCreate(scope, input);
+    const submit = () => this.deps.db.transaction().execute((trx) => this.submit(trx, scope, req));
+    let enqueued: boolean;
+    try {
+      enqueued = await submit();
+    } catch (err) {
+      // A concurrent first submission of the same shipment won the primary key: decide again.
+      if ((err as { code?: string }).code !== '23505') throw err;
+      enqueued = await submit();
+    }
+    if (enqueued) this.opts.wake();
+  }
+
+  private async submit(trx: Db, scope: SellerScope, req: ValidRequest): Promise<boolean> {
+    const now = this.deps.clock.now();
+    const existing = await governmentRepo.getForUpdate(trx, scope.sellerId, req.shipmentId);
+    const fields = {
+      marketplace_id: req.marketplaceId,
+      inbound_plan_id: req.inboundPlanId,
+      contexts: JSON.stringify(req.contexts),
+      status: 'PROCESSING' as const,
+      errors: '[]',
+      updated_at: now,
+    };
+    let generation = 1;
+    if (!existing) {
+      await governmentRepo.insert(trx, {
+        ...fields,
+        seller_id: scope.sellerId,
+        shipment_id: req.shipmentId,
+        invoice_type: GOVERNMENT_INVOICE_TYPE,
+        transaction_type: GOVERNMENT_TRANSACTION_TYPE,
+        generation,
+        created_at: now,
+      });
+    } else if (existing.status === 'ERROR') {
+      generation = existing.generation + 1;
+      await governmentRepo.update(trx, scope.sellerId, req.shipmentId, {
+        ...fields,
+        generation,
+        series: null,
+        number: null,
+        issued_at: null,
+        access_key: null,
+        blob_key: null,
+        invoice_id: null,
+        finished_at: null,
+      });
+    } else if (
+      existing.marketplace_id === req.marketplaceId &&
+      existing.inbound_plan_id === req.inboundPlanId &&
+      sameContexts(jsonArray<ContextInput>(existing.contexts), req.contexts)
+    ) {
+      return false; // the same request again: nothing to do
+    } else {
+      const state =
+        existing.status === 'SUCCESS'
+          ? `was already issued (access key ${existing.access_key})`
+          : 'is already being issued (PROCESSING)';
+      throw InvalidInputError.field(
+        'shipmentId',
+        `the government invoice of shipment ${req.shipmentId} ${state} with different parameters; a shipment gets one NF-e`,
+      );
+    }
+    await this.deps.jobs.enqueue(trx, {
+      queue: GOVERNMENT_QUEUE,
+      sellerId: scope.sellerId,
+      payload: {
+        sellerId: scope.sellerId,
+        shipmentId: req.shipmentId,
+        generation,
+      } satisfies GovernmentJobPayload,
+      maxAttempts: 8,
+      dedupeKey: `${scope.sellerId}:${req.shipmentId}:${generation}`,
+    });
+    return true;
+  }
+
+  async status(scope: SellerScope, input: LookupInput): Promise<GovernmentInvoiceStatus> {
+    const row = await this.find(scope, input);
+    if (row.status === 'SUCCESS')
+      return { status: 'SUCCESS', invoiceExternalDocumentId: row.access_key ?? '' };
+    if (row.status === 'ERROR')
+      return { status: 'ERROR', invoiceErrors: jsonArray<InvoiceError>(row.errors) };
+    return { status: 'PROCESSING' };
+  }
+
+  /** A short-lived signed URL of the issued XML (nfeProc, exactly as stored). */
+  async document(
+    scope: SellerScope,
+    input: LookupInput & { fileFormat?: string | undefined },
+  ): Promise<{ invoiceDocumentUrl: string }> {
+    checkLookup(scope, input);
+    const fileFormat = input.fileFormat ?? 'XML';
+    if (fileFormat === 'PDF') {
+      throw InvalidInputError.field(
+        'fileFormat',
+        'fileFormat PDF is not supported; use XML (this service does not render DANFEs)',
+      );
+    }
+    if (fileFormat !== 'XML')
+      throw InvalidInputError.field('fileFormat', `"${fileFormat}" is not one of XML, PDF`);
+    const row = await this.find(scope, input);
+    const shipment = JSON.stringify(row.shipment_id);
+    if (row.status === 'ERROR') {
+      const codes = jsonArray<InvoiceError>(row.errors)
+        .map((e) => e.errorCode)
+        .join(', ');
+      throw new NotFoundError(
+        `The government invoice request of shipment ${shipment} ended in ERROR (${codes}): no document was issued. See getGovernmentInvoiceStatus.`,
+      );
+    }
+    if (row.status === 'PROCESSING' || !row.blob_key) {
+      throw new NotFoundError(
+        `The government invoice of shipment ${shipment} is still PROCESSING: no document exists yet. Poll getGovernmentInvoiceStatus until SUCCESS.`,
+      );
+    }
+    const token = this.deps.signer.sign({
+      key: row.blob_key,
+      action: DOWNLOAD_ACTION,
+      ttlSeconds: this.opts.downloadTtlSeconds,
+      filename: `${row.access_key}-procNFe.xml`,
+      contentType: 'application/xml',
+    });
+    return { invoiceDocumentUrl: this.opts.downloadUrl(token) };
+  }
+
+  /** The job handler for the worker. */
+  handler() {
+    const { db, blobs, clock, ingest, issuer } = this.deps;
+    return governmentJobHandler({ db, blobs, clock, ingest, issuer });
+  }
+
+  private async find(scope: SellerScope, input: LookupInput): Promise<GovernmentRequestRow> {
+    checkLookup(scope, input);
+    const row = SHIPMENT_ID.test(input.shipmentId)
+      ? await governmentRepo.get(this.deps.db, scope.sellerId, input.shipmentId)
+      : undefined;
+    const matches =
+      row &&
+      row.marketplace_id === input.marketplaceId &&
+      (input.inboundPlanId === undefined || input.inboundPlanId === row.inbound_plan_id);
+    if (!matches) {
+      throw new NotFoundError(
+        `No government invoice request was found for shipment ${JSON.stringify(input.shipmentId)}` +
+          (input.inboundPlanId === undefined
+            ? '.'
+            : ` in inbound plan ${JSON.stringify(input.inboundPlanId)}.`),
+      );
+    }
+    return row;
+  }
+}
