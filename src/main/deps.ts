@@ -60,14 +60,14 @@ export interface AppDeps {
 }
 
 /** ADMIN_TOKEN, or one generated on first start and kept in DATA_DIR (printed by `serve`). */
-export function resolveAdminToken(config: Config): { token: string; generated: boolean; file: string } {
+export function resolveAdminToken(config: Config): { token: string; file: string } {
   const file = path.join(config.dataDir, 'admin-token');
-  if (config.adminToken) return { token: config.adminToken, generated: false, file };
-  if (fs.existsSync(file)) return { token: fs.readFileSync(file, 'utf8').trim(), generated: false, file };
+  if (config.adminToken) return { token: config.adminToken, file };
+  if (fs.existsSync(file)) return { token: fs.readFileSync(file, 'utf8').trim(), file };
   fs.mkdirSync(config.dataDir, { recursive: true });
   const token = `ih_admin_${randomBytes(24).toString('base64url')}`;
   fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return { token, generated: true, file };
+  return { token, file };
 }
 
 export function buildServices(
@@ -82,12 +82,16 @@ export function buildServices(
   const lwa = new LwaService(db, clock, config.accessTokenTtlSeconds);
   const pageTokens = new PageTokens(signingKey);
   const ingest = new IngestService(db, clock, ids, config.maxXmlBytes);
+  // How asynchronous results reach sellers: signed links to this server, and a nudge to the worker.
+  const delivery = {
+    downloadTtlSeconds: config.downloadUrlTtlSeconds,
+    downloadUrl: (token: string) => downloadUrl(infra.baseUrl.current, token),
+    wake: () => infra.wakeWorker.current(),
+  };
   return {
     exports: new ExportService(db, clock, ids, infra.jobs, pageTokens, infra.signer, {
       retentionDays: config.exportRetentionDays,
-      downloadTtlSeconds: config.downloadUrlTtlSeconds,
-      downloadUrl: (token) => downloadUrl(infra.baseUrl.current, token),
-      wake: () => infra.wakeWorker.current(),
+      ...delivery,
     }),
     webhooks: new WebhookService(db, clock, infra.jobs),
     housekeeping: new Housekeeping(db, infra.blobs, clock, infra.jobs, lwa),
@@ -104,11 +108,7 @@ export function buildServices(
         ingest,
         issuer: new SandboxIssuer(),
       },
-      {
-        downloadTtlSeconds: config.downloadUrlTtlSeconds,
-        downloadUrl: (token) => downloadUrl(infra.baseUrl.current, token),
-        wake: () => infra.wakeWorker.current(),
-      },
+      delivery,
     ),
     queries: new InvoiceQueries(db, clock, pageTokens),
     orders: new OrdersService(db, clock),

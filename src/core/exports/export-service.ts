@@ -13,7 +13,7 @@ import {
   type SellerScope,
 } from '../invoices/invoice-queries.js';
 import type { PageTokens } from '../paging/page-token.js';
-import { isUuid } from '../sellers/sellers-service.js';
+import { isUuid } from '../text.js';
 
 export const EXPORT_QUEUE = 'invoice-export';
 export const FILE_FORMATS = ['XML'];

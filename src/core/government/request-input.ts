@@ -5,7 +5,7 @@
  */
 import { type FieldProblem, InvalidInputError } from '../errors.js';
 import { checkMarketplace, type SellerScope } from '../invoices/invoice-queries.js';
-import { CONTROL_CHARS } from '../sellers/sellers-service.js';
+import { CONTROL_CHARS } from '../text.js';
 import type { CarrierContext } from './issuer.js';
 
 export const GOVERNMENT_INVOICE_TYPE = 'REMITTANCE';

@@ -2,7 +2,8 @@ import type { SellerRow } from '../../infra/db/repos/sellers-repo.js';
 import { type FieldProblem, InvalidInputError } from '../errors.js';
 import { type AttributeOption, MARKETPLACES, type Marketplace, optionValues } from '../marketplaces.js';
 import type { NfeInvoiceDocument } from '../nfe/types.js';
-import { CONTROL_CHARS } from '../sellers/sellers-service.js';
+import { CONTROL_CHARS } from '../text.js';
+import { transactionIdentifierProblems } from './transaction-identifier.js';
 
 /** What ingestion is told besides the document (query parameters of the operator API). */
 export interface IngestMeta {
@@ -43,21 +44,10 @@ function inferTypes(doc: NfeInvoiceDocument): { invoiceType: string; transaction
 /** Checks that need neither the seller nor the document: pairing and lengths. */
 function shapeProblems(meta: IngestMeta): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const { transactionIdentifierName: name, transactionIdentifierId: id } = meta;
-  if ((name === undefined) !== (id === undefined)) {
-    const missing = name === undefined ? 'transactionIdentifierName' : 'transactionIdentifierId';
-    problems.push({
-      field: missing,
-      message: 'transactionIdentifierName and transactionIdentifierId go together',
-    });
-  }
+  problems.push(
+    ...transactionIdentifierProblems(meta.transactionIdentifierName, meta.transactionIdentifierId),
+  );
   const badText = (v: string) => v.length === 0 || v.length > 128 || CONTROL_CHARS.test(v);
-  if (id !== undefined && badText(id)) {
-    problems.push({
-      field: 'transactionIdentifierId',
-      message: 'must be 1 to 128 characters, no control characters',
-    });
-  }
   if (meta.orderId !== undefined && badText(meta.orderId)) {
     problems.push({ field: 'orderId', message: 'must be 1 to 128 characters, no control characters' });
   }

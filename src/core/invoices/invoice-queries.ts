@@ -5,8 +5,9 @@ import { resolveWindow } from '../dates.js';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
 import { MARKETPLACES, type MarketplaceInvoiceAttributes, optionValues } from '../marketplaces.js';
 import type { PageTokens } from '../paging/page-token.js';
-import { CONTROL_CHARS, isUuid } from '../sellers/sellers-service.js';
+import { isUuid } from '../text.js';
 import { type InvoiceView, invoiceView, type SpApiInvoice, spApiInvoice } from './invoice-view.js';
+import { transactionIdentifierProblems } from './transaction-identifier.js';
 
 /** The caller, as authenticated by a dialect. */
 export interface SellerScope {
@@ -107,19 +108,7 @@ export function resolveInvoiceFilter(
     optionValues(attributes.transactionIdentifierNameOptions),
   );
   const { transactionIdentifierName: name, transactionIdentifierId: id } = input;
-  if ((name === undefined) !== (id === undefined)) {
-    const missing = name === undefined ? 'transactionIdentifierName' : 'transactionIdentifierId';
-    problems.push({
-      field: missing,
-      message: 'transactionIdentifierName and transactionIdentifierId must be provided together',
-    });
-  }
-  if (id !== undefined && (id.length === 0 || id.length > 128 || CONTROL_CHARS.test(id))) {
-    problems.push({
-      field: 'transactionIdentifierId',
-      message: 'must be 1 to 128 characters, no control characters',
-    });
-  }
+  problems.push(...transactionIdentifierProblems(name, id));
   for (const [field, value] of [
     ['series', input.series],
     ['externalInvoiceId', input.externalInvoiceId],
@@ -185,22 +174,24 @@ export class InvoiceQueries {
 
   /** The operator's view: any status, any marketplace. */
   async forOperator(sellerId: string, invoiceId: string): Promise<InvoiceView> {
-    const row =
-      isUuid(sellerId) && isUuid(invoiceId)
-        ? await invoicesRepo.byId(this.db, sellerId, invoiceId)
-        : undefined;
-    if (!row) throw new NotFoundError(`invoice ${invoiceId} of seller ${sellerId} not found`);
-    return invoiceView(row);
+    return invoiceView(await this.operatorLookup(sellerId, invoiceId, invoicesRepo.byId));
   }
 
   /** The stored document, byte for byte. */
   async documentForOperator(sellerId: string, invoiceId: string): Promise<Buffer> {
-    const xml =
-      isUuid(sellerId) && isUuid(invoiceId)
-        ? await invoicesRepo.document(this.db, sellerId, invoiceId)
-        : undefined;
-    if (!xml) throw new NotFoundError(`invoice ${invoiceId} of seller ${sellerId} not found`);
+    const xml = await this.operatorLookup(sellerId, invoiceId, invoicesRepo.document);
     return Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+  }
+
+  private async operatorLookup<T>(
+    sellerId: string,
+    invoiceId: string,
+    find: (db: Db, sellerId: string, invoiceId: string) => Promise<T | undefined>,
+  ): Promise<T> {
+    const found =
+      isUuid(sellerId) && isUuid(invoiceId) ? await find(this.db, sellerId, invoiceId) : undefined;
+    if (!found) throw new NotFoundError(`invoice ${invoiceId} of seller ${sellerId} not found`);
+    return found;
   }
 
   async getInvoices(

@@ -4,7 +4,7 @@ import { ordersRepo } from '../../infra/db/repos/orders-repo.js';
 import { type SellerRow, sellersRepo } from '../../infra/db/repos/sellers-repo.js';
 import { parseApiDate } from '../dates.js';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
-import { CONTROL_CHARS, isUuid } from '../sellers/sellers-service.js';
+import { CONTROL_CHARS, isUuid } from '../text.js';
 
 export const ORDER_STATUSES = [
   'pending',

@@ -7,6 +7,7 @@ import { hashSecret, makeSellerToken } from '../credentials/secrets.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import { BRAZIL, MARKETPLACES, STOREFRONTS } from '../marketplaces.js';
 import { isValidCnpj, normalizeCnpj } from '../nfe/cnpj.js';
+import { CONTROL_CHARS, isUuid } from '../text.js';
 
 export interface NewSeller {
   name: string;
@@ -174,11 +175,4 @@ export class SellersService {
     });
     return { sellerId, clientId, clientSecret, refreshToken };
   }
-}
-
-/** C0 controls other than tab, newline and carriage return (and DEL): no store keeps NUL in text. */
-export const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
-export function isUuid(s: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
 }

@@ -1,7 +1,8 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../../../core/errors.js';
-import { isUuid, sellerView } from '../../../core/sellers/sellers-service.js';
+import { sellerView } from '../../../core/sellers/sellers-service.js';
+import { isUuid } from '../../../core/text.js';
 import type { AppDeps } from '../../../main/deps.js';
 
 const tags = ['sellers'];
