@@ -222,6 +222,73 @@ describe('hostile input through every route', () => {
       c('spapi', `DELETE ${SP}/invoices/${theirInvoice}`, 404),
     );
 
+    // SP-API exports, documents and government invoice requests.
+    const missing = '01900000-0000-7000-8000-000000000000';
+    const gov = {
+      marketplaceId: BRAZIL,
+      shipmentId: 'sh-hostile',
+      invoiceType: 'REMITTANCE',
+      transactionType: 'INBOUND_SHIPMENT',
+    };
+    garbage('spapi', `POST ${SP}/exports`, { marketplaceId: BRAZIL, fileFormat: 'XML' });
+    garbage('spapi', `POST ${SP}/governmentInvoiceRequests`, gov);
+    const e = `${SP}/exports?marketplaceId=${BRAZIL}`;
+    const g = `${SP}/governmentInvoiceRequests?marketplaceId=${BRAZIL}&transactionType=INBOUND_SHIPMENT&invoiceType=REMITTANCE`;
+    out.push(
+      c('spapi', `POST ${SP}/exports`, 400, {
+        name: 'export: PDF',
+        ...json({ marketplaceId: BRAZIL, fileFormat: 'PDF' }),
+      }),
+      c('spapi', `POST ${SP}/exports`, 400, {
+        name: 'export: dates inverted',
+        ...json({ marketplaceId: BRAZIL, dateStart: '2026-02-01', dateEnd: '2026-01-01' }),
+      }),
+      c('spapi', `POST ${SP}/exports`, 400, {
+        name: 'export: foreign marketplace',
+        ...json({ marketplaceId: 'ATVPDKIKX0DER' }),
+      }),
+      c('spapi', `GET ${e}&status=FINISHED`, 400),
+      c('spapi', `GET ${e}&pageSize=101`, 400),
+      c('spapi', `GET ${e}&nextToken=${'B'.repeat(200)}`, 400),
+      c('spapi', `GET ${e}&dateStart=2026-13-01`, 400),
+      c('spapi', `GET ${SP}/exports`, 400, { name: 'exports without marketplaceId' }),
+      c('spapi', `GET ${SP}/exports/${missing}`, 404),
+      c('spapi', `GET ${SP}/exports/%00`, 404),
+      c('spapi', `GET ${SP}/exports/${missing}?debug=1`, 400),
+      c('spapi', `GET ${SP}/documents/${missing}`, 404),
+      c('spapi', `GET ${SP}/documents/..%2F..%2Fetc%2Fpasswd`, 404),
+      c('spapi', `POST ${SP}/governmentInvoiceRequests`, 400, {
+        name: 'government: wrong invoice type',
+        ...json({ ...gov, invoiceType: 'CUSTOMER_SALES' }),
+      }),
+      c('spapi', `POST ${SP}/governmentInvoiceRequests`, 400, {
+        name: 'government: shipment id with a slash',
+        ...json({ ...gov, shipmentId: '../x' }),
+      }),
+      c('spapi', `GET ${g}`, 400, { name: 'government status without shipmentId' }),
+      c('spapi', `GET ${g}&shipmentId=nope`, 404),
+      c(
+        'spapi',
+        `GET ${SP}/governmentInvoiceRequests/nope?marketplaceId=${BRAZIL}&transactionType=INBOUND_SHIPMENT&invoiceType=REMITTANCE&fileFormat=PDF`,
+        400,
+      ),
+      c('files', 'GET /files/not-a-token', 403),
+      c('files', `GET /files/${'A'.repeat(5000)}`, 403),
+    );
+    garbage('admin', `PUT /admin/v1/sellers/${mine.sellerId}/webhook`, { url: 'http://127.0.0.1:9/hook' });
+    out.push(
+      c('admin', `PUT /admin/v1/sellers/${mine.sellerId}/webhook`, 400, {
+        name: 'webhook: ftp URL',
+        ...json({ url: 'ftp://x/y' }),
+      }),
+      c('admin', `PUT /admin/v1/sellers/${mine.sellerId}/webhook`, 400, {
+        name: 'webhook: short secret',
+        ...json({ url: 'http://127.0.0.1:9/hook', secret: 'short' }),
+      }),
+      c('admin', `GET /admin/v1/sellers/${missing}/webhook`, 404),
+      c('admin', `DELETE /admin/v1/sellers/${mine.sellerId}/webhook`, 404),
+    );
+
     // LWA.
     const nulClient = json({ grant_type: 'client_credentials', client_id: 'a\u0000', client_secret: 'b' });
     out.push(

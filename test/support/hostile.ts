@@ -1,7 +1,7 @@
 import { ADMIN_TOKEN, type TestApp } from './app.js';
 
 /** Support for the hostile-input sweep: the cases' shape, garbage bodies, and the judge. */
-export type Dialect = 'admin' | 'spapi' | 'lwa';
+export type Dialect = 'admin' | 'spapi' | 'lwa' | 'files';
 export type Body = string | Uint8Array | (() => ReadableStream<Uint8Array>);
 
 export interface Case {
@@ -116,7 +116,8 @@ export function judge(c: Case, res: Response, text: string): string | null {
   const errors = body.errors as { code?: unknown; message?: unknown }[] | undefined;
   const first = Array.isArray(errors) ? errors[0] : undefined;
   if (typeof first?.code !== 'string' || typeof first?.message !== 'string') return `not SP-API: ${show}`;
-  if (!res.headers.get('x-amzn-requestid')) return 'no x-amzn-RequestId';
+  // Signed download links answer in SP-API's error shape but are not SP-API operations.
+  if (c.dialect === 'spapi' && !res.headers.get('x-amzn-requestid')) return 'no x-amzn-RequestId';
   return null;
 }
 
@@ -145,4 +146,8 @@ export const TABLES = [
   'nfe_events',
   'orders',
   'order_items',
+  'invoice_exports',
+  'export_documents',
+  'government_invoice_requests',
+  'seller_webhooks',
 ] as const;
