@@ -10,6 +10,12 @@ export const ZIP_MAX_ENTRIES = 65_000;
 export const ZIP_MAX_BYTES = 3.5 * 1024 ** 3;
 
 /**
+ * Archive bytes the writer lets pile up ahead of a slow consumer before `add` waits. Fixed here, not
+ * derived from Node's default stream buffer (16 KiB on Node 20, 64 KiB from Node 22).
+ */
+export const ZIP_BACKLOG_BYTES = 64 * 1024;
+
+/**
  * A ZIP written as a stream, entry by entry, with memory bounded by a small window.
  *
  * Compression runs on libuv's thread pool, several entries at a time, so both cores work while the
@@ -36,6 +42,7 @@ export class ZipStreamWriter {
     this.level = opts.level ?? 6;
     this.mtime = opts.mtime ?? new Date('2000-01-01T00:00:00Z');
     this.stream = new Readable({
+      highWaterMark: ZIP_BACKLOG_BYTES / 4,
       read: () => {
         const resume = this.resumeRead;
         this.resumeRead = undefined;
@@ -110,8 +117,7 @@ export class ZipStreamWriter {
   }
 
   private roomToRead(): Promise<void> {
-    if (this.stream.readableLength < this.stream.readableHighWaterMark * 4 || this.failure)
-      return Promise.resolve();
+    if (this.stream.readableLength < ZIP_BACKLOG_BYTES || this.failure) return Promise.resolve();
     return new Promise((resolve) => {
       this.resumeRead = resolve;
     });
