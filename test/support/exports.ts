@@ -1,13 +1,14 @@
-import { InvoicesSpApi } from '@amazon-sp-api-release/amazon-sp-api-sdk-js';
 import { expect } from 'vitest';
 import { invoiceXml, type Seller } from './fixtures.js';
+import { type InvoicesApi, sdkFor, waitFor } from './sdk.js';
 import { validateSpApi } from './spapi-model.js';
+
+export { type InvoicesApi, sdkFor, waitFor };
+
 import { unzip } from './unzip.js';
 import { buildZip } from './zip.js';
 
 export const BRAZIL = 'A2Q3Y263D00KWC';
-
-export type InvoicesApi = InstanceType<typeof InvoicesSpApi.InvoicesApi>;
 
 export interface SpApiExport {
   exportId: string;
@@ -16,14 +17,6 @@ export interface SpApiExport {
   invoicesDocumentIds: string[];
   generateExportStartedAt?: string;
   generateExportFinishedAt?: string;
-}
-
-/** The official SDK, fetching its own tokens (pair it with redirectLwaTo(url)). */
-export function sdkFor(url: string, seller: Seller): InvoicesApi {
-  const client = new InvoicesSpApi.ApiClient(url);
-  client.enableAutoRetrievalAccessToken(seller.clientId, seller.clientSecret, seller.refreshToken);
-  client.disableRateLimiter();
-  return new InvoicesSpApi.InvoicesApi(client);
 }
 
 /** Polls getInvoicesExport until DONE or ERROR, checking every answer against Amazon's model. */
@@ -169,18 +162,4 @@ export function operatorAt(baseUrl: string, adminToken: string) {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
   };
-}
-
-/** Polls `check` until it returns something other than undefined/false. */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 20_000, intervalMs = 20, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }

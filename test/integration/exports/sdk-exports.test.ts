@@ -1,33 +1,19 @@
-import { InvoicesSpApi } from '@amazon-sp-api-release/amazon-sp-api-sdk-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
+import { type InvoicesApi, rejection, sdkFor } from '../../support/sdk.js';
 import { validateSpApi } from '../../support/spapi-model.js';
 import { unzip } from '../../support/unzip.js';
 
 const BRAZIL = 'A2Q3Y263D00KWC';
-
-interface SdkError {
-  status: number;
-  response: { body: { errors: { code: string; details?: string }[] } };
-}
-
-async function rejection(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('SP-API exports through the official SDK', () => {
   let t: TestApp;
   let seller: Seller;
   let other: Seller;
   let restoreLwa: () => void;
-  let api: InstanceType<typeof InvoicesSpApi.InvoicesApi>;
+  let api: InvoicesApi;
   /** invoice id → exact bytes ingested */
   const ingested = new Map<string, string>();
   const statusOf = new Map<string, string>();
@@ -73,10 +59,7 @@ describe('SP-API exports through the official SDK', () => {
       statusOf.set(res.body.invoice?.id as string, res.body.invoice?.status as string);
     }
     await ingest(t, invoiceXml(other.cnpj, { number: 1, issuedAt: new Date(base + 3_600_000) }).xml);
-    const client = new InvoicesSpApi.ApiClient(t.url);
-    client.enableAutoRetrievalAccessToken(seller.clientId, seller.clientSecret, seller.refreshToken);
-    client.disableRateLimiter();
-    api = new InvoicesSpApi.InvoicesApi(client);
+    api = sdkFor(t.url, seller);
   });
 
   afterAll(async () => {
@@ -159,10 +142,7 @@ describe('SP-API exports through the official SDK', () => {
     expect(pdf.response.body.errors[0]?.details).toContain('fileFormat');
     const mine = await api.createInvoicesExport({ marketplaceId: BRAZIL, dateStart: '2026-11-18' });
     const done = await waitDone(mine.exportId);
-    const otherClient = new InvoicesSpApi.ApiClient(t.url);
-    otherClient.enableAutoRetrievalAccessToken(other.clientId, other.clientSecret, other.refreshToken);
-    otherClient.disableRateLimiter();
-    const otherApi = new InvoicesSpApi.InvoicesApi(otherClient);
+    const otherApi = sdkFor(t.url, other);
     expect((await rejection(otherApi.getInvoicesExport(mine.exportId))).status).toBe(404);
     expect((await rejection(otherApi.getInvoicesDocument(done.invoicesDocumentIds[0]))).status).toBe(404);
   });

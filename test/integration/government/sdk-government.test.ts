@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvoicesSpApi } from '@amazon-sp-api-release/amazon-sp-api-sdk-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidAccessKey, parseAccessKey } from '../../../src/core/nfe/access-key.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
+import { type InvoicesApi, rejection, sdkFor } from '../../support/sdk.js';
 import { validateSpApi } from '../../support/spapi-model.js';
 
 const BRAZIL = 'A2Q3Y263D00KWC';
@@ -27,28 +27,8 @@ function amazonSandboxBody(): GovernmentBody {
   return structuredClone(op.responses['204']['x-amzn-api-sandbox'].static[0].request.parameters.body.value);
 }
 
-interface SdkError {
-  status: number;
-  response: { body: { errors: { code: string; details?: string }[] } };
-}
-
-async function rejection(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
-
-type Api = InstanceType<typeof InvoicesSpApi.InvoicesApi>;
-
-function apiFor(t: TestApp, seller: Seller): Api {
-  const client = new InvoicesSpApi.ApiClient(t.url);
-  client.enableAutoRetrievalAccessToken(seller.clientId, seller.clientSecret, seller.refreshToken);
-  client.disableRateLimiter();
-  return new InvoicesSpApi.InvoicesApi(client);
-}
+type Api = InvoicesApi;
+const apiFor = (t: TestApp, seller: Seller): Api => sdkFor(t.url, seller);
 
 describe('SP-API government invoices through the official SDK', () => {
   let t: TestApp;

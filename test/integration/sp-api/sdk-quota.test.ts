@@ -1,8 +1,8 @@
-import { InvoicesSpApi } from '@amazon-sp-api-release/amazon-sp-api-sdk-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
+import { sdkFor } from '../../support/sdk.js';
 import { validateSpApi } from '../../support/spapi-model.js';
 
 const BRAZIL = 'A2Q3Y263D00KWC';
@@ -23,10 +23,7 @@ describe('SP-API quotas as the official SDK meets them', () => {
   });
 
   it('getInvoices allows its burst of 20, then answers 429 QuotaExceeded until the bucket refills', async () => {
-    const client = new InvoicesSpApi.ApiClient(t.url);
-    client.enableAutoRetrievalAccessToken(seller.clientId, seller.clientSecret, seller.refreshToken);
-    client.disableRateLimiter(); // let the server, not the client, decide
-    const api = new InvoicesSpApi.InvoicesApi(client);
+    const api = sdkFor(t.url, seller); // the SDK's own limiter is off: the server decides
     for (let i = 0; i < 20; i++) {
       const { response } = await api.getInvoicesWithHttpInfo(BRAZIL, {});
       expect(response.headers['x-amzn-ratelimit-limit']).toBe('0.1');

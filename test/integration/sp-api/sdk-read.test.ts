@@ -1,36 +1,11 @@
-import { InvoicesSpApi } from '@amazon-sp-api-release/amazon-sp-api-sdk-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
+import { rejection, sdkClient } from '../../support/sdk.js';
 import { validateSpApi } from '../../support/spapi-model.js';
 
 const BRAZIL = 'A2Q3Y263D00KWC';
-
-interface SdkError {
-  status: number;
-  response: {
-    body: { errors: { code: string; message: string; details?: string }[] };
-    headers: Record<string, string>;
-  };
-}
-
-/** The official client, pointed at our server, fetching its own tokens through LWA. */
-function sdkFor(t: TestApp, seller: Seller) {
-  const client = new InvoicesSpApi.ApiClient(t.url);
-  client.enableAutoRetrievalAccessToken(seller.clientId, seller.clientSecret, seller.refreshToken);
-  client.disableRateLimiter(); // the server enforces the plans; the client must not hide them
-  return { client, api: new InvoicesSpApi.InvoicesApi(client) };
-}
-
-async function rejection(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('SP-API Invoices read operations through the official SDK', () => {
   let t: TestApp;
@@ -84,7 +59,7 @@ describe('SP-API Invoices read operations through the official SDK', () => {
   });
 
   it('getInvoicesAttributes returns the Brazilian attribute sets in Amazon’s shape', async () => {
-    const { api } = sdkFor(t, seller);
+    const { api } = sdkClient(t.url, seller);
     const { response } = await api.getInvoicesAttributesWithHttpInfo(BRAZIL);
     expect(validateSpApi('GetInvoicesAttributesResponse', response.body)).toEqual([]);
     const attrs = response.body.invoicesAttributes;
@@ -101,7 +76,7 @@ describe('SP-API Invoices read operations through the official SDK', () => {
   });
 
   it('getInvoices filters by date window, status, type, series, number and transaction id', async () => {
-    const { api } = sdkFor(t, seller);
+    const { api } = sdkClient(t.url, seller);
     const window = { dateStart: '2026-11-19T00:00:00', dateEnd: '2026-11-19T23:59:59Z', pageSize: 100 };
     const all = await api.getInvoicesWithHttpInfo(BRAZIL, window);
     expect(validateSpApi('GetInvoicesResponse', all.response.body)).toEqual([]);
@@ -161,7 +136,7 @@ describe('SP-API Invoices read operations through the official SDK', () => {
   });
 
   it('sorts by issue date both ways and defaults to the last 24 hours', async () => {
-    const { api } = sdkFor(t, seller);
+    const { api } = sdkClient(t.url, seller);
     const window = { dateStart: '2026-11-19', dateEnd: '2026-11-19', pageSize: 100 };
     const asc = await api.getInvoices(BRAZIL, { ...window, sortBy: 'START_DATE_TIME', sortOrder: 'ASC' });
     const dates = asc.invoices.map((i: { date: string }) => i.date);
@@ -176,7 +151,7 @@ describe('SP-API Invoices read operations through the official SDK', () => {
   });
 
   it('walks every page to the end without loss or duplicates, with nextToken alone', async () => {
-    const { api } = sdkFor(t, seller);
+    const { api } = sdkClient(t.url, seller);
     const seen: string[] = [];
     let nextToken: string | undefined;
     let pages = 0;
@@ -202,7 +177,7 @@ describe('SP-API Invoices read operations through the official SDK', () => {
   });
 
   it('accepts the first call’s arguments again with nextToken, rejects different ones and forged tokens', async () => {
-    const { api } = sdkFor(t, seller);
+    const { api } = sdkClient(t.url, seller);
     const first = { dateStart: '2026-11-19', dateEnd: '2026-11-19', pageSize: 10, statuses: ['AUTHORIZED'] };
     const page1 = await api.getInvoices(BRAZIL, first);
     const page2 = await api.getInvoices(BRAZIL, { ...first, nextToken: page1.nextToken });
@@ -217,13 +192,13 @@ describe('SP-API Invoices read operations through the official SDK', () => {
     const bad = await rejection(api.getInvoices(BRAZIL, { nextToken: forged }));
     expect(bad.status).toBe(400);
     expect(bad.response.body.errors[0]?.details).toContain('nextToken');
-    const { api: otherApi } = sdkFor(t, other);
+    const { api: otherApi } = sdkClient(t.url, other);
     const stolen = await rejection(otherApi.getInvoices(BRAZIL, { nextToken: page1.nextToken }));
     expect(stolen.status).toBe(400);
   });
 
   it('getInvoice returns one invoice; another seller’s id is 404 and a foreign marketplace 400', async () => {
-    const { api } = sdkFor(t, seller);
+    const { api } = sdkClient(t.url, seller);
     const { response } = await api.getInvoiceWithHttpInfo(BRAZIL, ids.get(10));
     expect(validateSpApi('GetInvoiceResponse', response.body)).toEqual([]);
     expect(response.body.invoice).toMatchObject({
@@ -245,7 +220,7 @@ describe('SP-API Invoices read operations through the official SDK', () => {
   });
 
   it('rejects bad filters with InvalidInput naming the parameter', async () => {
-    const { api } = sdkFor(t, seller);
+    const { api } = sdkClient(t.url, seller);
     const cases: [Record<string, unknown>, string][] = [
       [{ transactionIdentifierName: 'BUSINESS_TRANSACTION_ID' }, 'transactionIdentifierId'],
       [{ transactionIdentifierId: 'x' }, 'transactionIdentifierName'],
@@ -264,7 +239,7 @@ describe('SP-API Invoices read operations through the official SDK', () => {
   });
 
   it('refreshes: an expired token is 403 with the text clients key on, and a new token works', async () => {
-    const { client, api } = sdkFor(t, seller);
+    const { client, api } = sdkClient(t.url, seller);
     await api.getInvoicesAttributes(BRAZIL);
     t.clock.advance(3601 * 1000); // the SDK still holds its cached token, now expired on our clock
     const expired = await rejection(api.getInvoicesAttributes(BRAZIL));
