@@ -50,6 +50,18 @@ export function contentDisposition(filename: string): string {
 export async function downloadRoutes(app: FastifyInstance, opts: DownloadRouteOptions): Promise<void> {
   const { store, signer } = opts;
 
+  // The store failing (disk full, S3 unreachable) is the only error left here: a retryable 503.
+  app.setErrorHandler((err, req, reply) => {
+    req.log.error({ err }, 'blob store failed while serving a download');
+    return sendError(
+      reply,
+      503,
+      'ServiceUnavailable',
+      'The file cannot be read right now.',
+      'Retry shortly.',
+    );
+  });
+
   app.route({
     method: ['GET', 'HEAD'],
     url: `${FILES_PATH}*`,

@@ -7,6 +7,7 @@ import {
   downloadUrl,
   redactFileToken,
 } from '../../../src/http/files/download-route.js';
+import type { BlobStore } from '../../../src/infra/blobs/blob-store.js';
 import { DOWNLOAD_ACTION, UrlSigner } from '../../../src/infra/blobs/signed-urls.js';
 import { ManualClock } from '../../../src/infra/clock.js';
 import { backends, digestOf, generatedBody, MiB, type TestBackend, uniquePrefix } from './helpers.js';
@@ -182,5 +183,40 @@ describe.each(backends)('GET /files/:token over real HTTP: $name', ({ make }) =>
     const all = logs.join('\n');
     expect(all).toContain('/files/[redacted]');
     for (const token of issued) expect(all).not.toContain(token.split('.')[1]);
+  });
+});
+
+describe('GET /files/:token when the store fails', () => {
+  it('answers 503 ServiceUnavailable in the same shape, not a 500', async () => {
+    const clock = new ManualClock(new Date('2031-02-03T04:05:06Z'));
+    const signer = new UrlSigner(SECRET, clock);
+    const broken = {
+      kind: 'disk',
+      get: async () => {
+        throw new Error('EIO: disk went away');
+      },
+      head: async () => {
+        throw new Error('EIO: disk went away');
+      },
+    } as unknown as BlobStore;
+    const app = Fastify({ logger: false });
+    await app.register(downloadRoutes, { store: broken, signer });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = app.server.address();
+      const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      const token = signer.sign({ key: 'exports/a/part-1.zip', action: DOWNLOAD_ACTION, ttlSeconds: 30 });
+      for (const method of ['GET', 'HEAD']) {
+        const res = await fetch(downloadUrl(base, token), { method });
+        expect(res.status).toBe(503);
+        if (method === 'GET') {
+          expect(((await res.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe(
+            'ServiceUnavailable',
+          );
+        }
+      }
+    } finally {
+      await app.close();
+    }
   });
 });
