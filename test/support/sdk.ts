@@ -1,4 +1,5 @@
 import { InvoicesSpApi } from '@amazon-sp-api-release/amazon-sp-api-sdk-js';
+import { expect } from 'vitest';
 import type { Seller } from './fixtures.js';
 
 export type InvoicesApi = InstanceType<typeof InvoicesSpApi.InvoicesApi>;
@@ -49,4 +50,20 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * A signed download link lives 30 seconds (DOWNLOAD_URL_TTL_SECONDS): it still downloads at 29 s on
+ * the app's clock and is refused, saying so, at 31 s. Moves `clock` forward by 31 s.
+ */
+export async function expectLinkExpiresAfter30s(
+  clock: { advance(ms: number): void },
+  url: string,
+): Promise<void> {
+  clock.advance(29_000);
+  expect((await fetch(url)).status).toBe(200);
+  clock.advance(2_000);
+  const expired = await fetch(url);
+  expect(expired.status).toBe(403);
+  expect(await expired.text()).toMatch(/expired/);
 }

@@ -41,18 +41,11 @@ export const VISIBLE_STATUSES = ['AUTHORIZED', 'REJECTED', 'CANCELED'];
 const DAY_MS = 86_400_000;
 
 /** The filter part of a page token: resolved values, so later pages never recompute defaults. */
-interface TokenFilter {
-  marketplaceId: string;
+type TokenFilter = Omit<InvoiceFilter, 'sellerId' | 'start' | 'end'> & {
   start: string;
   end: string;
-  statuses: string[];
-  invoiceType?: string | undefined;
-  transactionType?: string | undefined;
-  series?: string | undefined;
-  externalInvoiceId?: string | undefined;
-  transaction?: { name: string; id: string } | undefined;
   order: 'asc' | 'desc';
-}
+};
 
 interface InvoicesPageToken {
   op: 'getInvoices';
@@ -134,18 +127,8 @@ export function resolveInvoiceFilter(
 }
 
 function tokenFilter(f: InvoiceFilter, order: 'asc' | 'desc'): TokenFilter {
-  return {
-    marketplaceId: f.marketplaceId,
-    start: f.start.toISOString(),
-    end: f.end.toISOString(),
-    statuses: f.statuses,
-    invoiceType: f.invoiceType,
-    transactionType: f.transactionType,
-    series: f.series,
-    externalInvoiceId: f.externalInvoiceId,
-    transaction: f.transaction,
-    order,
-  };
+  const { sellerId: _seller, start, end, ...rest } = f;
+  return { ...rest, start: start.toISOString(), end: end.toISOString(), order };
 }
 
 export class InvoiceQueries {
@@ -256,19 +239,14 @@ export class InvoiceQueries {
         mismatched.map((field) => ({ field, message: 'differs from the call that produced nextToken' })),
       );
     }
+    const { order, start, end, ...rest } = f;
     const filter: InvoiceFilter = {
+      ...rest,
       sellerId: scope.sellerId,
-      marketplaceId: f.marketplaceId,
-      start: new Date(f.start),
-      end: new Date(f.end),
-      statuses: f.statuses,
-      invoiceType: f.invoiceType,
-      transactionType: f.transactionType,
-      series: f.series,
-      externalInvoiceId: f.externalInvoiceId,
-      transaction: f.transaction,
+      start: new Date(start),
+      end: new Date(end),
     };
-    return { filter, order: f.order, after: token.after, size: input.pageSize ?? token.size };
+    return { filter, order, after: token.after, size: input.pageSize ?? token.size };
   }
 }
 

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderView } from '../../../src/core/orders/orders-service.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { countRows, expectProblem } from '../../support/expect-errors.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 
 const BRAZIL = 'A2Q3Y263D00KWC';
 const STATUSES = ['pending', 'ready_to_ship', 'shipped', 'delivered', 'canceled', 'returned'];
-
-interface OrderView {
-  orderId: string;
-  sellerId: string;
-  marketplaceId: string | null;
-  storefront: string | null;
-  orderNumber: string | null;
-  createdAt: string;
-  status: string;
-  items: { orderItemId: string; sku: string | null; status: string | null }[];
-}
 
 describe('operator API: orders', () => {
   let t: TestApp;

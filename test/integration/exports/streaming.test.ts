@@ -4,9 +4,10 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BlobStore, PutOptions } from '../../../src/infra/blobs/blob-store.js';
+import type { PutOptions } from '../../../src/infra/blobs/blob-store.js';
 import { DiskBlobStore } from '../../../src/infra/blobs/disk-store.js';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../support/app.js';
+import { DelegatingBlobStore } from '../../support/delegating-store.js';
 import {
   BRAZIL,
   bulkIngest,
@@ -25,11 +26,9 @@ const KiB = 1024;
  * A blob store that reads what it is given slowly (a congested bucket) and records, at every chunk,
  * how many bytes the producer had queued ahead of it.
  */
-class SlowMeteredStore implements BlobStore {
-  readonly kind = 'disk' as const;
+class SlowMeteredStore extends DelegatingBlobStore {
   readonly puts: { key: string; streamed: boolean; bytes: number; maxQueued: number }[] = [];
-  constructor(private readonly inner: DiskBlobStore) {}
-  async put(key: string, body: Readable | Uint8Array, opts: PutOptions) {
+  override async put(key: string, body: Readable | Uint8Array, opts: PutOptions) {
     if (!(body instanceof Readable)) {
       this.puts.push({ key, streamed: false, bytes: body.byteLength, maxQueued: body.byteLength });
       return this.inner.put(key, body, opts);
@@ -47,21 +46,6 @@ class SlowMeteredStore implements BlobStore {
     const piping = pipeline(body, slow);
     const [info] = await Promise.all([this.inner.put(key, slow, opts), piping]);
     return info;
-  }
-  get(key: string) {
-    return this.inner.get(key);
-  }
-  head(key: string) {
-    return this.inner.head(key);
-  }
-  delete(key: string) {
-    return this.inner.delete(key);
-  }
-  deletePrefix(prefix: string) {
-    return this.inner.deletePrefix(prefix);
-  }
-  list(prefix: string) {
-    return this.inner.list(prefix);
   }
 }
 

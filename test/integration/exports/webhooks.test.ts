@@ -6,9 +6,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BlobStore, PutOptions } from '../../../src/infra/blobs/blob-store.js';
+import type { PutOptions } from '../../../src/infra/blobs/blob-store.js';
 import { DiskBlobStore } from '../../../src/infra/blobs/disk-store.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { DelegatingBlobStore } from '../../support/delegating-store.js';
 import {
   BRAZIL,
   type InvoicesApi,
@@ -70,32 +71,15 @@ function verifySignature(header: string | string[] | undefined, body: string, se
 }
 
 /** A blob store whose puts can be made to fail (as an unreachable bucket would); the rest is on disk. */
-class FlakyBlobStore implements BlobStore {
-  readonly kind = 'disk' as const;
+class FlakyBlobStore extends DelegatingBlobStore {
   failPuts = false;
-  constructor(private readonly inner: DiskBlobStore) {}
-  async put(key: string, body: Readable | Uint8Array, opts: PutOptions) {
+  override async put(key: string, body: Readable | Uint8Array, opts: PutOptions) {
     if (this.failPuts) {
       // As the real stores do on failure: the store owns the source and stops it.
       if (body instanceof Readable) body.destroy();
       throw new Error('blob store unavailable');
     }
     return this.inner.put(key, body, opts);
-  }
-  get(key: string) {
-    return this.inner.get(key);
-  }
-  head(key: string) {
-    return this.inner.head(key);
-  }
-  delete(key: string) {
-    return this.inner.delete(key);
-  }
-  deletePrefix(prefix: string) {
-    return this.inner.deletePrefix(prefix);
-  }
-  list(prefix: string) {
-    return this.inner.list(prefix);
   }
 }
 
