@@ -65,3 +65,22 @@ export async function startS3Server(bucket = 'invoicehub-test'): Promise<TestS3S
     },
   };
 }
+
+/** The configuration variables that point invoicehub at this server, as an operator would set them. */
+export function s3Env(s3: {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}) {
+  return {
+    BLOB_BACKEND: 's3',
+    S3_ENDPOINT: s3.endpoint,
+    S3_REGION: s3.region,
+    S3_BUCKET: s3.bucket,
+    S3_ACCESS_KEY_ID: s3.accessKeyId,
+    S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+  };
+}

@@ -22,7 +22,7 @@ import {
 } from '../../support/exports.js';
 import { createSeller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
-import { startS3Server, type TestS3Server } from '../../support/s3-server.js';
+import { s3Env, startS3Server, type TestS3Server } from '../../support/s3-server.js';
 
 /**
  * kill -9 in the middle of an export, twice, then a restart: the export finishes with exactly the
@@ -79,17 +79,7 @@ function sharedEnv(s3: TestS3Server | undefined): Record<string, string> {
     EXPORT_MAX_ENTRIES_PER_ZIP: String(PER_ZIP),
     // A killed runner's job is claimed again one second after its last heartbeat.
     WORKER_LEASE_SECONDS: '1',
-    ...(s3
-      ? {
-          BLOB_BACKEND: 's3',
-          S3_ENDPOINT: s3.endpoint,
-          S3_REGION: s3.region,
-          S3_BUCKET: s3.bucket,
-          S3_ACCESS_KEY_ID: s3.accessKeyId,
-          S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-          S3_FORCE_PATH_STYLE: 'true',
-        }
-      : { BLOB_BACKEND: 'disk' }),
+    ...(s3 ? s3Env(s3) : { BLOB_BACKEND: 'disk' }),
   };
 }
 

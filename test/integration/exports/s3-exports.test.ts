@@ -12,7 +12,7 @@ import {
 } from '../../support/exports.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
-import { startS3Server, type TestS3Server } from '../../support/s3-server.js';
+import { s3Env, startS3Server, type TestS3Server } from '../../support/s3-server.js';
 import { expectLinkExpiresAfter30s } from '../../support/sdk.js';
 
 const INVOICES = 45;
@@ -41,13 +41,7 @@ describe('SP-API exports on an S3-compatible blob store', () => {
       {
         RATE_LIMITS_ENABLED: 'false',
         EXPORT_MAX_ENTRIES_PER_ZIP: String(PER_ZIP),
-        BLOB_BACKEND: 's3',
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: s3.region,
-        S3_BUCKET: s3.bucket,
-        S3_ACCESS_KEY_ID: s3.accessKeyId,
-        S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
+        ...s3Env(s3),
       },
       'exports-s3',
     );
