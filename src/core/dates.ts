@@ -5,7 +5,7 @@ const DATE_RE =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /**
- * Parses the dates SP-API clients send (CONTRACTS.md): a bare date, a date-time without zone (read
+ * Parses the dates SP-API clients send (docs/sp-api.md): a bare date, a date-time without zone (read
  * as UTC), with a fraction, with `Z` or an offset. `endOfDay` makes a bare date cover its whole day,
  * which is what a caller means by dateEnd=2024-07-20.
  */

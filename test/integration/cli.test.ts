@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NFE_SAMPLES_DIR as SAMPLES } from '../support/fixture-files.js';
 
 // The commands of the README, run as a user runs them: the compiled CLI in child processes.
 const CLI = path.resolve('dist/src/cli.js');
-const SAMPLES = path.resolve('../shared/samples/nfe');
 
 interface Started {
   child: ChildProcess;

@@ -1,9 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-
-const MODEL = path.resolve(process.cwd(), '../shared/specs/sp-api/InvoicesApiModel_2024-06-19.json');
+import { SP_API_MODEL } from './fixture-files.js';
 
 /** Object schemas of the model, closed: a field we add that Amazon's model lacks is a failure. */
 function closeObjects(node: unknown): unknown {
@@ -32,13 +30,21 @@ function widenAttributeOption(definitions: Record<string, { properties?: Record<
   return definitions;
 }
 
+/** Amazon's model, parsed (a fresh copy per call: callers may change it). */
+export function readSpApiModel(): {
+  definitions: object;
+  paths: Record<string, Record<string, unknown>>;
+} {
+  return JSON.parse(fs.readFileSync(SP_API_MODEL, 'utf8'));
+}
+
 let ajv: Ajv | undefined;
 const cache = new Map<string, ValidateFunction>();
 
 /** Validates a response body against a definition of Amazon's InvoicesApiModel_2024-06-19.json. */
 export function validateSpApi(definition: string, body: unknown): string[] {
   if (!ajv) {
-    const model = JSON.parse(fs.readFileSync(MODEL, 'utf8')) as { definitions: object };
+    const model = readSpApiModel();
     ajv = new Ajv({ strict: false, allErrors: true });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
     ajv.addSchema({

@@ -220,7 +220,7 @@ export class InvoiceQueries {
 
   /**
    * `marketplaceId` + `nextToken` alone is the normal call; the first call's arguments again are
-   * accepted too; different filters with a token are an error (CONTRACTS.md).
+   * accepted too; different filters with a token are an error (docs/sp-api.md).
    */
   private continueFrom(scope: SellerScope, input: GetInvoicesInput) {
     const token = this.tokens.verify<InvoicesPageToken>(input.nextToken as string);

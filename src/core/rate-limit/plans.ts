@@ -4,7 +4,7 @@ export interface RatePlan {
   burst: number;
 }
 
-/** Amazon's published usage plans for SP-API Invoices v2024-06-19 (CONTRACTS.md section 1). */
+/** Amazon's published usage plans for SP-API Invoices v2024-06-19 (docs/sp-api.md). */
 export const DEFAULT_RATE_PLANS: Readonly<Record<string, RatePlan>> = Object.freeze({
   getInvoicesAttributes: { rate: 1, burst: 1 },
   getInvoices: { rate: 0.1, burst: 20 },

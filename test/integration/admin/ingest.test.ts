@@ -5,9 +5,9 @@ import { accessKeyCheckDigit } from '../../../src/core/nfe/access-key.js';
 import { buildNfeXml } from '../../../src/core/nfe/build.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { countRows, expectProblem } from '../../support/expect-errors.js';
+import { NFE_SAMPLES_DIR as SAMPLES } from '../../support/fixture-files.js';
 import { createSeller, ingest, invoiceXml, nextCnpj, type Seller } from '../../support/fixtures.js';
 
-const SAMPLES = path.resolve(process.cwd(), '../shared/samples/nfe');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DAY = new Date('2026-11-19T10:00:00.000Z');
 

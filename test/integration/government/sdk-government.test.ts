@@ -1,15 +1,12 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidAccessKey, parseAccessKey } from '../../../src/core/nfe/access-key.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
 import { expectLinkExpiresAfter30s, type InvoicesApi, rejection, sdkFor } from '../../support/sdk.js';
-import { validateSpApi } from '../../support/spapi-model.js';
+import { readSpApiModel, validateSpApi } from '../../support/spapi-model.js';
 
 const BRAZIL = 'A2Q3Y263D00KWC';
-const MODEL = path.resolve(process.cwd(), '../shared/specs/sp-api/InvoicesApiModel_2024-06-19.json');
 
 interface GovernmentBody {
   marketplaceId: string;
@@ -22,8 +19,7 @@ interface GovernmentBody {
 
 /** createGovernmentInvoice's request in Amazon's own sandbox (carrier CNPJ 46204217000177). */
 function amazonSandboxBody(): GovernmentBody {
-  const model = JSON.parse(fs.readFileSync(MODEL, 'utf8'));
-  const op = model.paths['/tax/invoices/2024-06-19/governmentInvoiceRequests'].post;
+  const op = readSpApiModel().paths['/tax/invoices/2024-06-19/governmentInvoiceRequests']!.post as never;
   return structuredClone(op.responses['204']['x-amzn-api-sandbox'].static[0].request.parameters.body.value);
 }
 

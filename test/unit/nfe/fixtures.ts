@@ -6,11 +6,10 @@ import type { NfeBuildSpec } from '../../../src/core/nfe/build.js';
 import { makeCnpj } from '../../../src/core/nfe/cnpj.js';
 import { readNfeDocument } from '../../../src/core/nfe/read.js';
 import type { NfeEventDocument, NfeInvoiceDocument } from '../../../src/core/nfe/types.js';
-
-export const SAMPLES_DIR = path.resolve(process.cwd(), '../shared/samples/nfe');
+import { NFE_SAMPLES_DIR } from '../../support/fixture-files.js';
 
 export function sample(name: string): Uint8Array {
-  return readFileSync(path.join(SAMPLES_DIR, name));
+  return readFileSync(path.join(NFE_SAMPLES_DIR, name));
 }
 
 export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
