@@ -9,6 +9,8 @@ export interface FieldProblem {
 }
 
 export abstract class DomainError extends Error {
+  /** The inputs at fault, when the error is about particular fields (empty otherwise). */
+  readonly problems: FieldProblem[] = [];
   abstract readonly kind:
     | 'invalid'
     | 'not_found'
@@ -23,11 +25,9 @@ export abstract class DomainError extends Error {
 
 export class InvalidInputError extends DomainError {
   readonly kind = 'invalid';
-  constructor(
-    message: string,
-    readonly problems: FieldProblem[] = [],
-  ) {
+  constructor(message: string, problems: FieldProblem[] = []) {
     super(message);
+    this.problems.push(...problems);
   }
   static field(field: string, message: string): InvalidInputError {
     return new InvalidInputError(`${field}: ${message}`, [{ field, message }]);
@@ -40,11 +40,9 @@ export class NotFoundError extends DomainError {
 
 export class ConflictError extends DomainError {
   readonly kind = 'conflict';
-  constructor(
-    message: string,
-    readonly problems: FieldProblem[] = [],
-  ) {
+  constructor(message: string, problems: FieldProblem[] = []) {
     super(message);
+    this.problems.push(...problems);
   }
 }
 

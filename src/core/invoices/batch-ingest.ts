@@ -36,7 +36,7 @@ interface Candidate {
 
 function failure(err: unknown): BatchResult {
   if (!(err instanceof DomainError)) throw err;
-  const problems = 'problems' in err ? (err.problems as FieldProblem[]) : [];
+  const { problems } = err;
   return {
     ok: false,
     message: err.message,

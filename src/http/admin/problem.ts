@@ -31,7 +31,7 @@ export function renderProblem(err: DomainError | null): Problem {
     };
   }
   const k = KINDS[err.kind];
-  const problems = 'problems' in err ? (err.problems as FieldProblem[]) : [];
+  const { problems } = err;
   return {
     type: `/problems/${k.slug}`,
     title: k.title,

@@ -18,7 +18,7 @@ export function renderSpApiError(err: DomainError | null): {
   if (!err) return one(500, 'InternalFailure', 'We encountered an internal error. Please try again.');
   switch (err.kind) {
     case 'invalid': {
-      const problems = 'problems' in err ? (err.problems as { field: string; message: string }[]) : [];
+      const { problems } = err;
       const details = problems.length
         ? problems.map((p) => `${p.field}: ${p.message}`).join('; ')
         : err.message;
