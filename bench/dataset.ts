@@ -3,8 +3,6 @@ import path from 'node:path';
 import pg from 'pg';
 import { DEMO_CNPJ, generateDemo, seedDemo } from '../src/core/demo/demo-data.js';
 import type { IssuedCredentials } from '../src/core/sellers/sellers-service.js';
-import { invoicesRepo } from '../src/infra/db/repos/invoices-repo.js';
-import { sellersRepo } from '../src/infra/db/repos/sellers-repo.js';
 import { loadConfig } from '../src/main/config.js';
 import { createDeps } from '../src/main/deps.js';
 import { benchDir } from './lib.js';
@@ -61,13 +59,13 @@ export async function prepareDataset(
   fs.mkdirSync(env.DATA_DIR as string, { recursive: true });
   const deps = await createDeps(loadConfig({ ...env, DEMO_DATA: 'false', LOG_LEVEL: 'warn' }));
   try {
-    let seller = await sellersRepo.byCnpj(deps.db.db, DEMO_CNPJ);
+    let seller = await deps.store.sellers.byCnpj(DEMO_CNPJ);
     if (!seller) {
       await seedDemo({ ...deps.services, clock: deps.clock }, 0);
-      seller = await sellersRepo.byCnpj(deps.db.db, DEMO_CNPJ);
+      seller = await deps.store.sellers.byCnpj(DEMO_CNPJ);
     }
     const sellerId = seller?.seller_id as string;
-    const have = await invoicesRepo.countBySeller(deps.db.db, sellerId);
+    const have = await deps.store.invoices.countBySeller(sellerId);
     if (have < invoices) {
       const started = Date.now();
       process.stderr.write(`generating ${invoices - have} invoices on ${kind} (once; kept for later runs)\n`);

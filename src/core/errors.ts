@@ -46,6 +46,9 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** A unique key refused a write: a concurrent writer stored the same thing first. */
+export class UniqueViolationError extends ConflictError {}
+
 /** Missing, malformed, revoked or expired credentials. */
 export class UnauthorizedError extends DomainError {
   readonly kind = 'unauthorized';

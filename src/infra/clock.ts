@@ -1,7 +1,4 @@
-/** Injected time source, so expiry, rate limits and tokens are testable without sleeping. */
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '../core/ports/clock.js';
 
 export const systemClock: Clock = { now: () => new Date() };
 

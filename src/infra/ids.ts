@@ -1,14 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-
-/** Injected id and secret generation. UUIDv7 keeps new rows at the right edge of their indexes. */
-export interface Ids {
-  uuid(): string;
-  /** `bytes` random bytes as base64url (no padding). */
-  randomToken(bytes: number): string;
-  /** `length` characters from [0-9a-z]. */
-  randomAlnum(length: number): string;
-}
+import type { Ids } from '../core/ports/ids.js';
 
 const ALNUM = '0123456789abcdefghijklmnopqrstuvwxyz';
 

@@ -2,12 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pino } from 'pino';
 import { DEMO_CNPJ, generateDemo, seedDemo } from '../core/demo/demo-data.js';
-import { type BulkItemResult, ingestNamed, ingestZip, summarize } from '../core/invoices/bulk-ingest.js';
+import { type BulkItemResult, ingestNamed, summarize } from '../core/invoices/bulk-ingest.js';
 import { DataDirLockedError } from '../infra/db/data-dir-lock.js';
 import { openDatabase } from '../infra/db/database.js';
 import { migrate } from '../infra/db/migrate.js';
-import { invoicesRepo } from '../infra/db/repos/invoices-repo.js';
-import { sellersRepo } from '../infra/db/repos/sellers-repo.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type AppDeps, createDeps } from './deps.js';
 import { startServer } from './server.js';
@@ -146,9 +144,7 @@ async function ingest(paths: string[], values: Values): Promise<number> {
       };
       const streams = [
         ingestNamed(service, xmlFiles()),
-        ...files
-          .filter((f) => /\.zip$/i.test(f))
-          .map((zip) => ingestZip(service, zip, deps.config.maxXmlBytes)),
+        ...files.filter((f) => /\.zip$/i.test(f)).map((zip) => service.ingestZip(zip)),
       ];
       for (const stream of streams) {
         for await (const r of stream) {
@@ -190,7 +186,7 @@ async function demo(values: Values): Promise<number> {
     const sellerId = values['seller-id'] as string | undefined;
     const seller = sellerId
       ? await deps.services.sellers.get(sellerId)
-      : await sellersRepo.byCnpj(deps.db.db, DEMO_CNPJ);
+      : await deps.store.sellers.byCnpj(DEMO_CNPJ);
     if (!seller) {
       const { credentials, summary } = await seedDemo({ ...deps.services, clock: deps.clock }, 0);
       const more = await generateDemo(
@@ -205,7 +201,7 @@ async function demo(values: Values): Promise<number> {
       console.log(JSON.stringify({ credentials, summary: { ...summary, ...more } }, null, 2));
       return;
     }
-    const existing = await invoicesRepo.countBySeller(deps.db.db, seller.seller_id);
+    const existing = await deps.store.invoices.countBySeller(seller.seller_id);
     const summary = await generateDemo(
       { ...deps.services, clock: deps.clock },
       seller.seller_id,

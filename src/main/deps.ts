@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { LwaService } from '../core/credentials/lwa-service.js';
+import { UrlSigner } from '../core/downloads/url-signer.js';
 import { ExportService } from '../core/exports/export-service.js';
 import { GovernmentService } from '../core/government/government-service.js';
 import { SandboxIssuer } from '../core/government/sandbox-issuer.js';
@@ -11,26 +12,32 @@ import { IngestService } from '../core/invoices/ingest-service.js';
 import { InvoiceQueries } from '../core/invoices/invoice-queries.js';
 import { MaintenanceService } from '../core/maintenance/maintenance-service.js';
 import { OrdersService } from '../core/orders/orders-service.js';
+import { Keyset } from '../core/paging/keyset.js';
 import { PageTokens } from '../core/paging/page-token.js';
+import type { BlobStore } from '../core/ports/blob-store.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { Ids } from '../core/ports/ids.js';
+import type { Store } from '../core/ports/store.js';
 import { TokenBuckets } from '../core/rate-limit/token-bucket.js';
 import { SellersService } from '../core/sellers/sellers-service.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { downloadUrl } from '../http/files/download-route.js';
-import type { BlobStore } from '../infra/blobs/blob-store.js';
 import { createBlobStore, prepareBlobStore } from '../infra/blobs/create-blob-store.js';
-import { UrlSigner } from '../infra/blobs/signed-urls.js';
-import { type Clock, systemClock } from '../infra/clock.js';
+import { systemClock } from '../infra/clock.js';
 import { type Database, openDatabase } from '../infra/db/database.js';
 import { migrate } from '../infra/db/migrate.js';
-import { settingsRepo } from '../infra/db/repos/settings-repo.js';
-import { type Ids, systemIds } from '../infra/ids.js';
+import { createStore } from '../infra/db/store.js';
+import { fetchTransport } from '../infra/http/fetch-transport.js';
+import { systemIds } from '../infra/ids.js';
 import { JobQueue } from '../infra/jobs/queue.js';
+import { zipEntries } from '../infra/zip/read-zip.js';
 import { type Config, publicBaseUrl } from './config.js';
 
 /** Everything the app is built from; tests build the same thing with their own clock and database. */
 export interface AppDeps {
   config: Config;
   db: Database;
+  store: Store;
   clock: Clock;
   ids: Ids;
   adminToken: string;
@@ -72,16 +79,15 @@ export function resolveAdminToken(config: Config): { token: string; file: string
 
 export function buildServices(
   config: Config,
-  database: Database,
+  store: Store,
   clock: Clock,
   ids: Ids,
   signingKey: Buffer,
-  infra: Pick<AppDeps, 'blobs' | 'signer' | 'jobs' | 'baseUrl' | 'wakeWorker'>,
+  infra: Pick<AppDeps, 'blobs' | 'signer' | 'baseUrl' | 'wakeWorker'>,
 ): AppDeps['services'] {
-  const db = database.db;
-  const lwa = new LwaService(db, clock, config.accessTokenTtlSeconds);
-  const pageTokens = new PageTokens(signingKey);
-  const ingest = new IngestService(db, clock, ids, config.maxXmlBytes);
+  const lwa = new LwaService(store.sellers, clock, config.accessTokenTtlSeconds);
+  const keyset = new Keyset(new PageTokens(signingKey));
+  const ingest = new IngestService(store, clock, ids, config.maxXmlBytes, zipEntries);
   // How asynchronous results reach sellers: signed links to this server, and a nudge to the worker.
   const delivery = {
     downloadTtlSeconds: config.downloadUrlTtlSeconds,
@@ -89,20 +95,19 @@ export function buildServices(
     wake: () => infra.wakeWorker.current(),
   };
   return {
-    exports: new ExportService(db, clock, ids, infra.jobs, pageTokens, infra.signer, {
+    exports: new ExportService(store, clock, ids, keyset, infra.signer, {
       retentionDays: config.exportRetentionDays,
       ...delivery,
     }),
-    webhooks: new WebhookService(db, clock, infra.jobs),
-    housekeeping: new Housekeeping(db, infra.blobs, clock, infra.jobs, lwa),
-    sellers: new SellersService(db, clock, ids, (clientId) => lwa.forgetClient(clientId)),
+    webhooks: new WebhookService(store, clock, fetchTransport),
+    housekeeping: new Housekeeping(store, infra.blobs, clock, lwa),
+    sellers: new SellersService(store, clock, ids, keyset, (clientId) => lwa.forgetClient(clientId)),
     lwa,
     ingest,
     government: new GovernmentService(
       {
-        db,
+        store,
         clock,
-        jobs: infra.jobs,
         signer: infra.signer,
         blobs: infra.blobs,
         ingest,
@@ -110,18 +115,17 @@ export function buildServices(
       },
       delivery,
     ),
-    queries: new InvoiceQueries(db, clock, pageTokens),
-    orders: new OrdersService(db, clock),
-    maintenance: new MaintenanceService(db, clock),
+    queries: new InvoiceQueries(store, clock, keyset),
+    orders: new OrdersService(store, clock),
+    maintenance: new MaintenanceService(store.settings, clock),
   };
 }
 
 /** SIGNING_SECRET, or a random one created once in the database so every process shares it. */
-export async function resolveSigningKey(config: Config, database: Database, clock: Clock): Promise<Buffer> {
+export async function resolveSigningKey(config: Config, store: Store, clock: Clock): Promise<Buffer> {
   const secret =
     config.signingSecret ??
-    (await settingsRepo.getOrCreate(
-      database.db,
+    (await store.settings.getOrCreate(
       'signing_secret',
       () => randomBytes(32).toString('base64url'),
       clock.now(),
@@ -140,19 +144,22 @@ export async function createDeps(
     overrides.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
     await migrate(database.db);
-    const signingKey = await resolveSigningKey(config, database, clock);
+    const jobs = new JobQueue(database.db, { clock, ids });
+    const store = createStore(database.db, jobs);
+    const signingKey = await resolveSigningKey(config, store, clock);
     const blobs = overrides.blobs ?? createBlobStore(config, { clock });
     await prepareBlobStore(blobs);
     const infra = {
       blobs,
       signer: new UrlSigner(signingKey, clock),
-      jobs: new JobQueue(database.db, { clock, ids }),
+      jobs,
       baseUrl: { current: publicBaseUrl(config) },
       wakeWorker: { current: () => {} },
     };
     return {
       config,
       db: database,
+      store,
       clock,
       ids,
       adminToken: resolveAdminToken(config).token,
@@ -160,7 +167,7 @@ export async function createDeps(
       rateBuckets: new TokenBuckets(clock),
       metrics: new Registry(),
       ...infra,
-      services: buildServices(config, database, clock, ids, signingKey, infra),
+      services: buildServices(config, store, clock, ids, signingKey, infra),
     };
   } catch (err) {
     if (!overrides.database) await database.close();

@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../core/demo/demo-data.js';
 import type { IssuedCredentials } from '../core/sellers/sellers-service.js';
-import { sellersRepo } from '../infra/db/repos/sellers-repo.js';
 import { buildApp } from './app.js';
 import { type Config, publicBaseUrl } from './config.js';
 import { type AppDeps, createDeps, resolveAdminToken } from './deps.js';
@@ -24,7 +23,7 @@ const DEMO_FILE = 'demo-credentials.json';
  */
 async function ensureDemo(deps: AppDeps): Promise<IssuedCredentials | undefined> {
   const file = path.join(deps.config.dataDir, DEMO_FILE);
-  if ((await sellersRepo.count(deps.db.db)) === 0 && deps.config.demoData) {
+  if ((await deps.store.sellers.count()) === 0 && deps.config.demoData) {
     const { credentials, summary } = await seedDemo({ ...deps.services, clock: deps.clock });
     fs.mkdirSync(deps.config.dataDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });

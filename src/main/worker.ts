@@ -6,6 +6,7 @@ import { HOUSEKEEPING_QUEUE } from '../core/housekeeping/housekeeping.js';
 import { WEBHOOK_QUEUE } from '../core/webhooks/webhook-service.js';
 import { registerJobMetrics } from '../infra/jobs/metrics.js';
 import { JobWorker } from '../infra/jobs/worker.js';
+import { ZipStreamWriter } from '../infra/zip/zip-writer.js';
 import type { AppDeps } from './deps.js';
 
 /** Invoices read per round trip while writing an export: short transactions, flat memory. */
@@ -32,8 +33,9 @@ export function createWorker(
   worker.register(
     EXPORT_QUEUE,
     exportJobHandler({
-      db: deps.db.db,
+      store: deps.store,
       blobs: deps.blobs,
+      zipWriter: (opts) => new ZipStreamWriter(opts),
       clock: deps.clock,
       ids: deps.ids,
       limits: {
@@ -41,8 +43,8 @@ export function createWorker(
         maxBytes: config.exportMaxBytes,
         pageSize: EXPORT_PAGE_SIZE,
       },
-      onFinished: (trx, sellerId, exportId, status) =>
-        services.webhooks.enqueueExportFinished(trx, sellerId, exportId, status),
+      onFinished: (tx, sellerId, exportId, status) =>
+        services.webhooks.enqueueExportFinished(tx, sellerId, exportId, status),
     }),
   );
   worker.register(WEBHOOK_QUEUE, services.webhooks.handler());

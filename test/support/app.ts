@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { BlobStore } from '../../src/infra/blobs/blob-store.js';
+import type { BlobStore } from '../../src/core/ports/blob-store.js';
 import { ManualClock } from '../../src/infra/clock.js';
 import type { JobWorker } from '../../src/infra/jobs/worker.js';
 import { buildApp } from '../../src/main/app.js';

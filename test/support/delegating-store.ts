@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { BlobStore, PutOptions } from '../../src/infra/blobs/blob-store.js';
+import type { BlobStore, PutOptions } from '../../src/core/ports/blob-store.js';
 
 /** A blob store passing everything to a real one; tests override `put` to slow it down or break it. */
 export class DelegatingBlobStore implements BlobStore {

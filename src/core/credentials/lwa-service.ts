@@ -1,25 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { sellersRepo } from '../../infra/db/repos/sellers-repo.js';
-import { DomainError, UnauthorizedError } from '../errors.js';
+import { UnauthorizedError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { SellersRepository } from '../sellers/sellers-repository.js';
+import { OAuthError } from './oauth-error.js';
 import { hashSecret, makeSellerToken, secretMatches, sellerIdOfToken } from './secrets.js';
-
-/** OAuth errors in LWA's vocabulary (`invalid_client`, `invalid_grant`, …). */
-export class OAuthError extends DomainError {
-  readonly kind = 'invalid';
-  constructor(
-    readonly code:
-      | 'invalid_request'
-      | 'invalid_client'
-      | 'invalid_grant'
-      | 'unsupported_grant_type'
-      | 'invalid_scope',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export interface TokenRequest {
   grantType: string | undefined;
@@ -52,7 +36,7 @@ export class LwaService {
   private readonly cache = new Map<string, { principal: Principal; expiresAt: number; cachedAt: number }>();
 
   constructor(
-    private readonly db: Db,
+    private readonly sellers: SellersRepository,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
   ) {}
@@ -65,7 +49,7 @@ export class LwaService {
     if (!req.clientId || !req.clientSecret) {
       throw new OAuthError('invalid_request', 'client_id and client_secret are required');
     }
-    const cred = await sellersRepo.credentialByClientId(this.db, req.clientId);
+    const cred = await this.sellers.credentialByClientId(req.clientId);
     if (!cred || cred.revoked_at || !secretMatches(req.clientSecret, cred.secret_hash)) {
       throw new OAuthError('invalid_client', 'Client authentication failed');
     }
@@ -77,7 +61,7 @@ export class LwaService {
     }
     const accessToken = makeSellerToken('Atza|', cred.seller_id, randomBytes(32));
     const now = this.clock.now();
-    await sellersRepo.insertAccessToken(this.db, {
+    await this.sellers.insertAccessToken({
       seller_id: cred.seller_id,
       token_hash: hashSecret(accessToken),
       client_id: cred.client_id,
@@ -98,7 +82,7 @@ export class LwaService {
     let entry = this.cache.get(hash);
     if (!entry || now - entry.cachedAt > CACHE_MS) {
       const sellerId = sellerIdOfToken('Atza|', accessToken);
-      const row = sellerId ? await sellersRepo.accessToken(this.db, sellerId, hash) : undefined;
+      const row = sellerId ? await this.sellers.accessToken(sellerId, hash) : undefined;
       if (!row) {
         this.cache.delete(hash);
         throw new UnauthorizedError(
@@ -129,9 +113,6 @@ export class LwaService {
 
   /** Housekeeping: forget tokens expired for more than a day. */
   async purgeExpired(): Promise<void> {
-    await sellersRepo.deleteAccessTokensExpiredBefore(
-      this.db,
-      new Date(this.clock.now().getTime() - 86_400_000),
-    );
+    await this.sellers.deleteAccessTokensExpiredBefore(new Date(this.clock.now().getTime() - 86_400_000));
   }
 }

@@ -1,10 +1,10 @@
-import type { Clock } from '../../infra/clock.js';
 import type { BatchItem } from '../invoices/batch-ingest.js';
 import type { IngestService } from '../invoices/ingest-service.js';
 import { BRAZIL } from '../marketplaces.js';
 import { buildCancellationEventXml, buildNfeXml, type NfeBuildOutcome } from '../nfe/build.js';
 import { makeCnpj, makeCpf } from '../nfe/cnpj.js';
 import type { OrderInput, OrdersService } from '../orders/orders-service.js';
+import type { Clock } from '../ports/clock.js';
 import type { IssuedCredentials, SellersService } from '../sellers/sellers-service.js';
 
 export const DEMO_SELLER_NAME = 'Loja Demonstração Ltda';

@@ -1,11 +1,11 @@
-import type { BlobStore } from '../../infra/blobs/blob-store.js';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { exportsRepo } from '../../infra/db/repos/exports-repo.js';
-import { type InvoiceCursor, type InvoiceFilter, invoicesRepo } from '../../infra/db/repos/invoices-repo.js';
-import type { Ids } from '../../infra/ids.js';
-import type { JobContext } from '../../infra/jobs/worker.js';
-import { ZipStreamWriter } from '../../infra/zip/zip-writer.js';
+import type { InvoiceCursor, InvoiceFilter } from '../invoices/invoice-records.js';
+import type { InvoicesRepository } from '../invoices/invoices-repository.js';
+import type { ArchiveWriterFactory } from '../ports/archives.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Ids } from '../ports/ids.js';
+import type { JobContext } from '../ports/jobs.js';
+import type { Repositories, Store } from '../ports/store.js';
 
 export interface ExportJobPayload {
   sellerId: string;
@@ -28,13 +28,19 @@ export interface ExportLimits {
 }
 
 export interface ExportJobDeps {
-  db: Db;
+  store: Store;
   blobs: BlobStore;
+  zipWriter: ArchiveWriterFactory;
   clock: Clock;
   ids: Ids;
   limits: ExportLimits;
   /** Called inside the transaction that finishes an export (DONE or ERROR): webhooks enqueue here. */
-  onFinished: (trx: Db, sellerId: string, exportId: string, status: 'DONE' | 'ERROR') => Promise<void>;
+  onFinished: (
+    tx: Repositories,
+    sellerId: string,
+    exportId: string,
+    status: 'DONE' | 'ERROR',
+  ) => Promise<void>;
 }
 
 export function exportPrefix(sellerId: string, exportId: string): string {
@@ -45,13 +51,7 @@ function partKey(sellerId: string, exportId: string, part: number): string {
   return `${exportPrefix(sellerId, exportId)}part-${String(part).padStart(5, '0')}.zip`;
 }
 
-function reviveFilter(stored: unknown): InvoiceFilter {
-  const f = (typeof stored === 'string' ? JSON.parse(stored) : stored) as InvoiceFilter & {
-    start: string;
-    end: string;
-  };
-  return { ...f, start: new Date(f.start), end: new Date(f.end) };
-}
+type ExportRows = Awaited<ReturnType<InvoicesRepository['exportPage']>>;
 
 /**
  * The export job. Each part is a ZIP streamed straight into the blob store under a fixed key, read
@@ -61,16 +61,16 @@ function reviveFilter(stored: unknown): InvoiceFilter {
  * after the export was requested are not part of it, so every re-run sees the same set.
  */
 export function exportJobHandler(deps: ExportJobDeps) {
-  const { db, blobs, clock, ids, limits } = deps;
+  const { store, blobs, clock, ids, limits } = deps;
 
   async function finish(sellerId: string, exportId: string, status: 'DONE' | 'ERROR', message = '') {
-    await db.transaction().execute(async (trx) => {
-      await exportsRepo.update(trx, sellerId, exportId, {
+    await store.transaction(async (tx) => {
+      await tx.exports.update(sellerId, exportId, {
         status,
         error_message: message,
         finished_at: clock.now(),
       });
-      await deps.onFinished(trx, sellerId, exportId, status);
+      await deps.onFinished(tx, sellerId, exportId, status);
     });
   }
 
@@ -79,12 +79,12 @@ export function exportJobHandler(deps: ExportJobDeps) {
     filter: InvoiceFilter,
     snapshot: Date,
     part: number,
-    first: Awaited<ReturnType<typeof invoicesRepo.exportPage>>,
+    first: ExportRows,
     start: InvoiceCursor | undefined,
   ): Promise<{ cursor: InvoiceCursor | undefined; exhausted: boolean }> {
     const { sellerId, exportId } = job.payload;
     const key = partKey(sellerId, exportId, part);
-    const writer = new ZipStreamWriter({ mtime: snapshot });
+    const writer = deps.zipWriter({ mtime: snapshot });
     const upload = blobs.put(key, writer.stream, { contentType: 'application/zip', signal: job.signal });
     // A store that fails while entries are still being added stops reading: abort the writer at once
     // (its next add throws instead of waiting for room that never comes). Handling the rejection here
@@ -108,7 +108,7 @@ export function exportJobHandler(deps: ExportJobDeps) {
           break;
         }
         job.signal.throwIfAborted();
-        rows = await invoicesRepo.exportPage(db, filter, snapshot, limits.pageSize, cursor);
+        rows = await store.invoices.exportPage(filter, snapshot, limits.pageSize, cursor);
       }
       await writer.finish();
     } catch (err) {
@@ -117,8 +117,8 @@ export function exportJobHandler(deps: ExportJobDeps) {
       throw err;
     }
     const info = await upload;
-    await db.transaction().execute(async (trx) => {
-      await exportsRepo.insertDocument(trx, {
+    await store.transaction(async (tx) => {
+      await tx.exports.insertDocument({
         seller_id: sellerId,
         document_id: ids.uuid(),
         export_id: exportId,
@@ -128,26 +128,26 @@ export function exportJobHandler(deps: ExportJobDeps) {
         entries: writer.entryCount,
         created_at: clock.now(),
       });
-      await job.checkpoint({ part, after: cursor } satisfies ExportProgress, trx);
+      await job.checkpoint({ part, after: cursor } satisfies ExportProgress, tx);
     });
     return { cursor, exhausted };
   }
 
   return async (job: JobContext<ExportJobPayload>): Promise<void> => {
     const { sellerId, exportId } = job.payload;
-    const row = await exportsRepo.get(db, sellerId, exportId);
+    const row = await store.exports.get(sellerId, exportId);
     if (!row || row.status === 'DONE' || row.status === 'ERROR') return; // gone or already finished
     if (row.status === 'REQUESTED') {
-      await exportsRepo.update(db, sellerId, exportId, { status: 'PROCESSING', started_at: clock.now() });
+      await store.exports.update(sellerId, exportId, { status: 'PROCESSING', started_at: clock.now() });
     }
     try {
-      const filter = reviveFilter(row.filter);
+      const filter: InvoiceFilter = row.filter;
       const snapshot = new Date(row.created_at);
       const progress = job.progress as ExportProgress | null;
       let part = (progress?.part ?? 0) + 1;
       let after = progress?.after;
       while (true) {
-        const rows = await invoicesRepo.exportPage(db, filter, snapshot, limits.pageSize, after);
+        const rows = await store.invoices.exportPage(filter, snapshot, limits.pageSize, after);
         // An export matching nothing still gets one (empty) document; a later part never is empty.
         if (rows.length === 0 && part > 1) break;
         const { cursor, exhausted } = await writePart(job, filter, snapshot, part, rows, after);

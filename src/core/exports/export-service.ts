@@ -1,10 +1,5 @@
-import type { UrlSigner } from '../../infra/blobs/signed-urls.js';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { type ExportRow, exportsRepo } from '../../infra/db/repos/exports-repo.js';
-import type { Ids } from '../../infra/ids.js';
-import type { JobQueue } from '../../infra/jobs/queue.js';
 import { resolveWindow } from '../dates.js';
+import type { UrlSigner } from '../downloads/url-signer.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import {
   checkMarketplace,
@@ -12,8 +7,12 @@ import {
   resolveInvoiceFilter,
   type SellerScope,
 } from '../invoices/invoice-queries.js';
-import type { PageTokens } from '../paging/page-token.js';
+import type { Keyset, Page } from '../paging/keyset.js';
+import type { Clock } from '../ports/clock.js';
+import type { Ids } from '../ports/ids.js';
+import type { Store } from '../ports/store.js';
 import { isUuid } from '../text.js';
+import type { ExportCursor, ExportRecord, ExportStatus } from './exports-repository.js';
 
 export const EXPORT_QUEUE = 'invoice-export';
 export const FILE_FORMATS = ['XML'];
@@ -23,14 +22,15 @@ export interface CreateExportInput extends InvoiceFilterInput {
   fileFormat?: string | undefined;
 }
 
-/** SP-API's Export shape. */
-export interface SpApiExport {
-  errorMessage: string;
+/** An export as its seller sees it; each dialect presents it in its own shape. */
+export interface ExportView {
   exportId: string;
-  generateExportFinishedAt?: string;
-  generateExportStartedAt?: string;
-  invoicesDocumentIds: string[];
-  status: string;
+  status: ExportStatus;
+  errorMessage: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Its documents (ZIPs), only once it is DONE: never a partial list. */
+  documentIds: string[];
 }
 
 export interface ListExportsInput {
@@ -42,34 +42,31 @@ export interface ListExportsInput {
   nextToken?: string | undefined;
 }
 
-interface ExportsPageToken {
+/** The listing a cursor belongs to. */
+interface ExportsScope {
   op: 'getInvoicesExports';
   seller: string;
   filter: { marketplaceId: string; start: string; end: string; status?: string | undefined };
-  size: number;
-  after: { createdAt: string; exportId: string };
 }
 
-function view(row: ExportRow, documentIds: string[]): SpApiExport {
+function view(row: ExportRecord, documentIds: string[]): ExportView {
   return {
-    errorMessage: row.error_message,
     exportId: row.export_id,
-    ...(row.finished_at ? { generateExportFinishedAt: new Date(row.finished_at).toISOString() } : {}),
-    ...(row.started_at ? { generateExportStartedAt: new Date(row.started_at).toISOString() } : {}),
-    // Documents exist only once the export is DONE: never a partial list.
-    invoicesDocumentIds: row.status === 'DONE' ? documentIds : [],
     status: row.status,
+    errorMessage: row.error_message,
+    ...(row.started_at ? { startedAt: new Date(row.started_at).toISOString() } : {}),
+    ...(row.finished_at ? { finishedAt: new Date(row.finished_at).toISOString() } : {}),
+    documentIds: row.status === 'DONE' ? documentIds : [],
   };
 }
 
-/** createInvoicesExport, getInvoicesExports, getInvoicesExport and getInvoicesDocument. */
+/** Invoice exports: request one, follow it, list them, and reach their documents. */
 export class ExportService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: Ids,
-    private readonly jobs: JobQueue,
-    private readonly tokens: PageTokens,
+    private readonly keyset: Keyset,
     private readonly signer: UrlSigner,
     private readonly opts: {
       retentionDays: number;
@@ -89,19 +86,21 @@ export class ExportService {
     const now = this.clock.now();
     const filter = resolveInvoiceFilter(scope, input, now);
     const exportId = this.ids.uuid();
-    await this.db.transaction().execute(async (trx) => {
-      await exportsRepo.insert(trx, {
+    await this.store.transaction(async (tx) => {
+      await tx.exports.insert({
         seller_id: scope.sellerId,
         export_id: exportId,
         marketplace_id: filter.marketplaceId,
-        filter: JSON.stringify(filter),
+        filter,
         file_format: fileFormat,
         status: 'REQUESTED',
         error_message: '',
+        started_at: null,
+        finished_at: null,
         created_at: now,
         expires_at: new Date(now.getTime() + this.opts.retentionDays * 86_400_000),
       });
-      await this.jobs.enqueue(trx, {
+      await tx.jobs.enqueue({
         queue: EXPORT_QUEUE,
         sellerId: scope.sellerId,
         payload: { sellerId: scope.sellerId, exportId },
@@ -113,20 +112,18 @@ export class ExportService {
     return { exportId };
   }
 
-  async get(scope: SellerScope, exportId: string): Promise<SpApiExport> {
-    const row = isUuid(exportId) ? await exportsRepo.get(this.db, scope.sellerId, exportId) : undefined;
+  async get(scope: SellerScope, exportId: string): Promise<ExportView> {
+    const row = isUuid(exportId) ? await this.store.exports.get(scope.sellerId, exportId) : undefined;
     if (!row) throw new NotFoundError(`Export ${exportId} was not found.`);
-    const docs = await exportsRepo.documentIds(this.db, scope.sellerId, [exportId]);
+    const docs = await this.store.exports.documentIds(scope.sellerId, [exportId]);
     return view(
       row,
       docs.map((d) => d.document_id),
     );
   }
 
-  async list(
-    scope: SellerScope,
-    input: ListExportsInput,
-  ): Promise<{ exports: SpApiExport[]; nextToken?: string }> {
+  /** The seller's exports in a marketplace and creation window, newest first; `nextToken` continues. */
+  async list(scope: SellerScope, input: ListExportsInput): Promise<Page<ExportView>> {
     const pageSize = input.pageSize ?? 20;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
       throw InvalidInputError.field('pageSize', 'must be an integer from 1 to 100');
@@ -138,21 +135,22 @@ export class ExportService {
       );
     }
     const marketplaceId = checkMarketplace(scope, input.marketplaceId);
-    let filter: ExportsPageToken['filter'];
-    let after: ExportsPageToken['after'] | undefined;
+    let filter: ExportsScope['filter'];
+    let after: ExportCursor | undefined;
     let size = pageSize;
     if (input.nextToken !== undefined) {
-      const token = this.tokens.verify<ExportsPageToken>(input.nextToken);
-      if (token.op !== 'getInvoicesExports' || token.seller !== scope.sellerId) {
-        throw InvalidInputError.field('nextToken', 'was not issued for this operation and seller');
-      }
+      const token = this.keyset.resume<ExportsScope, ExportCursor>(
+        input.nextToken,
+        'nextToken',
+        (c) => c.op === 'getInvoicesExports' && c.seller === scope.sellerId,
+      );
       const differs = [
         ['marketplaceId', marketplaceId !== token.filter.marketplaceId],
         ['status', input.status !== undefined && input.status !== token.filter.status],
       ].filter(([, d]) => d);
       if (differs.length) {
         throw new InvalidInputError(
-          'Specifying nextToken with different parameters will cause the request to fail.',
+          'nextToken continues a listing: its filters may be repeated, not changed',
           differs.map(([field]) => ({
             field: field as string,
             message: 'differs from the call that produced nextToken',
@@ -165,50 +163,33 @@ export class ExportService {
       const { start, end } = resolveWindow(input, this.clock.now(), 30 * 86_400_000);
       filter = { marketplaceId, start: start.toISOString(), end: end.toISOString(), status: input.status };
     }
-    const rows = await exportsRepo.page(
-      this.db,
-      {
-        sellerId: scope.sellerId,
-        marketplaceId,
-        start: new Date(filter.start),
-        end: new Date(filter.end),
-        status: filter.status,
-      },
-      size + 1,
+    const range = {
+      sellerId: scope.sellerId,
+      marketplaceId,
+      start: new Date(filter.start),
+      end: new Date(filter.end),
+      status: filter.status,
+    };
+    const page = await this.keyset.page<ExportRecord, ExportsScope, ExportCursor>({
+      size,
+      scope: { op: 'getInvoicesExports', seller: scope.sellerId, filter },
       after,
-    );
-    const page = rows.slice(0, size);
-    const docs = await exportsRepo.documentIds(
-      this.db,
+      read: (limit, from) => this.store.exports.page(range, limit, from),
+      position: (row) => ({ createdAt: new Date(row.created_at).toISOString(), exportId: row.export_id }),
+    });
+    const docs = await this.store.exports.documentIds(
       scope.sellerId,
-      page.filter((r) => r.status === 'DONE').map((r) => r.export_id),
+      page.items.filter((r) => r.status === 'DONE').map((r) => r.export_id),
     );
     const byExport = new Map<string, string[]>();
     for (const d of docs) byExport.set(d.export_id, [...(byExport.get(d.export_id) ?? []), d.document_id]);
-    const result: { exports: SpApiExport[]; nextToken?: string } = {
-      exports: page.map((r) => view(r, byExport.get(r.export_id) ?? [])),
-    };
-    const last = page.at(-1);
-    if (rows.length > size && last) {
-      const token: ExportsPageToken = {
-        op: 'getInvoicesExports',
-        seller: scope.sellerId,
-        filter,
-        size,
-        after: { createdAt: new Date(last.created_at).toISOString(), exportId: last.export_id },
-      };
-      result.nextToken = this.tokens.sign(token);
-    }
-    return result;
+    return { ...page, items: page.items.map((r) => view(r, byExport.get(r.export_id) ?? [])) };
   }
 
   /** A short-lived signed URL for one ZIP of a DONE export. */
-  async document(
-    scope: SellerScope,
-    documentId: string,
-  ): Promise<{ invoicesDocumentId: string; invoicesDocumentUrl: string }> {
+  async document(scope: SellerScope, documentId: string): Promise<{ documentId: string; url: string }> {
     const doc = isUuid(documentId)
-      ? await exportsRepo.document(this.db, scope.sellerId, documentId)
+      ? await this.store.exports.document(scope.sellerId, documentId)
       : undefined;
     if (!doc) throw new NotFoundError(`Document ${documentId} was not found.`);
     const token = this.signer.sign({
@@ -218,6 +199,6 @@ export class ExportService {
       filename: `${documentId}.zip`,
       contentType: 'application/zip',
     });
-    return { invoicesDocumentId: documentId, invoicesDocumentUrl: this.opts.downloadUrl(token) };
+    return { documentId, url: this.opts.downloadUrl(token) };
   }
 }

@@ -1,12 +1,11 @@
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../../infra/blobs/blob-store.js';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { type GovernmentRequestRow, governmentRepo } from '../../infra/db/repos/government-repo.js';
-import { sellersRepo } from '../../infra/db/repos/sellers-repo.js';
-import type { JobContext } from '../../infra/jobs/worker.js';
 import type { IngestService } from '../invoices/ingest-service.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { JobContext } from '../ports/jobs.js';
+import type { Store } from '../ports/store.js';
 import { rejection } from './carrier-rules.js';
+import type { GovernmentRequestRecord } from './government-repository.js';
 import type { CarrierContext, InvoiceError, InvoiceIssuer } from './issuer.js';
 import { CARRIER_CONTEXT } from './request-input.js';
 
@@ -20,7 +19,7 @@ export interface GovernmentJobPayload {
 }
 
 export interface GovernmentJobDeps {
-  db: Db;
+  store: Store;
   blobs: BlobStore;
   clock: Clock;
   ingest: Pick<IngestService, 'ingest'>;
@@ -40,10 +39,8 @@ async function readBlob(blobs: BlobStore, key: string): Promise<Buffer | undefin
   return Buffer.concat(chunks);
 }
 
-function carrierOf(row: GovernmentRequestRow): CarrierContext | undefined {
-  const raw = row.contexts as unknown;
-  const contexts = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, string>[];
-  return contexts.find((c) => c.contextType === CARRIER_CONTEXT) as CarrierContext | undefined;
+function carrierOf(row: GovernmentRequestRecord): CarrierContext | undefined {
+  return row.contexts.find((c) => c.contextType === CARRIER_CONTEXT) as CarrierContext | undefined;
 }
 
 /**
@@ -57,21 +54,21 @@ function carrierOf(row: GovernmentRequestRow): CarrierContext | undefined {
  * 4. the XML is ingested like any other invoice (the same bytes twice is a no-op) → SUCCESS.
  */
 export function governmentJobHandler(deps: GovernmentJobDeps) {
-  const { db, blobs, clock, ingest, issuer } = deps;
+  const { store, blobs, clock, ingest, issuer } = deps;
 
   async function allocate(
-    row: GovernmentRequestRow,
+    row: GovernmentRequestRecord,
     generation: number,
-  ): Promise<GovernmentRequestRow | undefined> {
+  ): Promise<GovernmentRequestRecord | undefined> {
     if (row.number !== null) return row;
-    return db.transaction().execute(async (trx) => {
-      await governmentRepo.lockSeller(trx, row.seller_id);
-      const current = await governmentRepo.get(trx, row.seller_id, row.shipment_id);
+    return store.transaction(async (tx) => {
+      await tx.government.lockSeller(row.seller_id);
+      const current = await tx.government.get(row.seller_id, row.shipment_id);
       if (!current || current.number !== null) return current;
-      const number = (await governmentRepo.highestNumber(trx, row.seller_id, issuer.series)) + 1;
+      const number = (await tx.government.highestNumber(row.seller_id, issuer.series)) + 1;
       const now = clock.now();
       const changes = { series: issuer.series, number, issued_at: now, updated_at: now };
-      if (!(await governmentRepo.updateRun(trx, row.seller_id, row.shipment_id, generation, changes))) {
+      if (!(await tx.government.updateRun(row.seller_id, row.shipment_id, generation, changes))) {
         return undefined;
       }
       return { ...current, ...changes };
@@ -80,9 +77,9 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
 
   async function fail(p: GovernmentJobPayload, errors: InvoiceError[]): Promise<void> {
     const now = clock.now();
-    await governmentRepo.updateRun(db, p.sellerId, p.shipmentId, p.generation, {
+    await store.government.updateRun(p.sellerId, p.shipmentId, p.generation, {
       status: 'ERROR',
-      errors: JSON.stringify(errors),
+      errors,
       series: null,
       number: null,
       issued_at: null,
@@ -93,10 +90,10 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
 
   async function issue(
     job: JobContext<GovernmentJobPayload>,
-    row: GovernmentRequestRow,
+    row: GovernmentRequestRecord,
   ): Promise<Buffer | undefined> {
     const p = job.payload;
-    const seller = await sellersRepo.byId(db, p.sellerId);
+    const seller = await store.sellers.byId(p.sellerId);
     const numbered = seller ? await allocate(row, p.generation) : undefined;
     if (!seller || !numbered || numbered.number === null || numbered.series === null || !numbered.issued_at) {
       return undefined; // gone, or finished/resubmitted meanwhile
@@ -119,7 +116,7 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
     }
     // Recorded first: from now on the request is never given up as ERROR (an NF-e exists).
     const update = (changes: { access_key: string } | { blob_key: string }) =>
-      governmentRepo.updateRun(db, p.sellerId, p.shipmentId, p.generation, {
+      store.government.updateRun(p.sellerId, p.shipmentId, p.generation, {
         ...changes,
         updated_at: clock.now(),
       });
@@ -132,7 +129,7 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
 
   return async (job: JobContext<GovernmentJobPayload>): Promise<void> => {
     const p = job.payload;
-    const row = await governmentRepo.get(db, p.sellerId, p.shipmentId);
+    const row = await store.government.get(p.sellerId, p.shipmentId);
     if (row?.status !== 'PROCESSING' || row.generation !== p.generation) return; // gone or stale
     try {
       const xml = (row.blob_key ? await readBlob(blobs, row.blob_key) : undefined) ?? (await issue(job, row));
@@ -143,7 +140,7 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
         transactionType: row.transaction_type,
       });
       const now = clock.now();
-      await governmentRepo.updateRun(db, p.sellerId, p.shipmentId, p.generation, {
+      await store.government.updateRun(p.sellerId, p.shipmentId, p.generation, {
         status: 'SUCCESS',
         invoice_id: ingested.invoice?.id ?? null,
         access_key: ingested.invoice?.accessKey ?? row.access_key,
@@ -151,7 +148,7 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
         finished_at: now,
       });
     } catch (err) {
-      const current = await governmentRepo.get(db, p.sellerId, p.shipmentId).catch(() => undefined);
+      const current = await store.government.get(p.sellerId, p.shipmentId).catch(() => undefined);
       if (job.attempt >= job.maxAttempts && !job.signal.aborted && current && !current.access_key) {
         // Out of retries before the issuer issued anything: say so instead of PROCESSING forever.
         await fail(p, [rejection('999', 'the invoice could not be issued; submit the request again')]);

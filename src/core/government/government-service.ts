@@ -1,19 +1,17 @@
-import type { BlobStore } from '../../infra/blobs/blob-store.js';
-import { DOWNLOAD_ACTION, type UrlSigner } from '../../infra/blobs/signed-urls.js';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { type GovernmentRequestRow, governmentRepo } from '../../infra/db/repos/government-repo.js';
-import type { JobQueue } from '../../infra/jobs/queue.js';
-import { InvalidInputError, NotFoundError } from '../errors.js';
+import { DOWNLOAD_ACTION, type UrlSigner } from '../downloads/url-signer.js';
+import { InvalidInputError, NotFoundError, UniqueViolationError } from '../errors.js';
 import type { IngestService } from '../invoices/ingest-service.js';
 import type { SellerScope } from '../invoices/invoice-queries.js';
-import { jsonArray } from '../invoices/invoice-view.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Repositories, Store } from '../ports/store.js';
 import {
   GOVERNMENT_QUEUE,
   type GovernmentJobPayload,
   governmentBlobKey,
   governmentJobHandler,
 } from './government-job.js';
+import type { GovernmentRequestRecord } from './government-repository.js';
 import type { InvoiceError, InvoiceIssuer } from './issuer.js';
 import {
   type ContextInput,
@@ -30,17 +28,16 @@ import {
 
 export { GOVERNMENT_QUEUE, governmentBlobKey };
 
-/** SP-API's GovernmentInvoiceStatusResponse. */
+/** Where a government invoice request stands: the issued NF-e's access key, or why it failed. */
 export interface GovernmentInvoiceStatus {
   status: 'PROCESSING' | 'SUCCESS' | 'ERROR';
-  invoiceExternalDocumentId?: string;
-  invoiceErrors?: InvoiceError[];
+  accessKey?: string;
+  errors?: InvoiceError[];
 }
 
 export interface GovernmentDeps {
-  db: Db;
+  store: Store;
   clock: Clock;
-  jobs: JobQueue;
   signer: UrlSigner;
   blobs: BlobStore;
   ingest: Pick<IngestService, 'ingest'>;
@@ -69,32 +66,32 @@ export class GovernmentService {
    */
   async create(scope: SellerScope, input: CreateInput): Promise<void> {
     const req = validateCreate(scope, input);
-    const submit = () => this.deps.db.transaction().execute((trx) => this.submit(trx, scope, req));
+    const submit = () => this.deps.store.transaction((tx) => this.submit(tx, scope, req));
     let enqueued: boolean;
     try {
       enqueued = await submit();
     } catch (err) {
       // A concurrent first submission of the same shipment won the primary key: decide again.
-      if ((err as { code?: string }).code !== '23505') throw err;
+      if (!(err instanceof UniqueViolationError)) throw err;
       enqueued = await submit();
     }
     if (enqueued) this.opts.wake();
   }
 
-  private async submit(trx: Db, scope: SellerScope, req: ValidRequest): Promise<boolean> {
+  private async submit(tx: Repositories, scope: SellerScope, req: ValidRequest): Promise<boolean> {
     const now = this.deps.clock.now();
-    const existing = await governmentRepo.getForUpdate(trx, scope.sellerId, req.shipmentId);
+    const existing = await tx.government.getForUpdate(scope.sellerId, req.shipmentId);
     const fields = {
       marketplace_id: req.marketplaceId,
       inbound_plan_id: req.inboundPlanId,
-      contexts: JSON.stringify(req.contexts),
+      contexts: req.contexts as Record<string, string>[],
       status: 'PROCESSING' as const,
-      errors: '[]',
+      errors: [],
       updated_at: now,
     };
     let generation = 1;
     if (!existing) {
-      await governmentRepo.insert(trx, {
+      await tx.government.insert({
         ...fields,
         seller_id: scope.sellerId,
         shipment_id: req.shipmentId,
@@ -105,7 +102,7 @@ export class GovernmentService {
       });
     } else if (existing.status === 'ERROR') {
       generation = existing.generation + 1;
-      await governmentRepo.update(trx, scope.sellerId, req.shipmentId, {
+      await tx.government.update(scope.sellerId, req.shipmentId, {
         ...fields,
         generation,
         series: null,
@@ -119,7 +116,7 @@ export class GovernmentService {
     } else if (
       existing.marketplace_id === req.marketplaceId &&
       existing.inbound_plan_id === req.inboundPlanId &&
-      sameContexts(jsonArray<ContextInput>(existing.contexts), req.contexts)
+      sameContexts(existing.contexts as ContextInput[], req.contexts)
     ) {
       return false; // the same request again: nothing to do
     } else {
@@ -132,7 +129,7 @@ export class GovernmentService {
         `the government invoice of shipment ${req.shipmentId} ${state} with different parameters; a shipment gets one NF-e`,
       );
     }
-    await this.deps.jobs.enqueue(trx, {
+    await tx.jobs.enqueue({
       queue: GOVERNMENT_QUEUE,
       sellerId: scope.sellerId,
       payload: {
@@ -148,10 +145,8 @@ export class GovernmentService {
 
   async status(scope: SellerScope, input: LookupInput): Promise<GovernmentInvoiceStatus> {
     const row = await this.find(scope, input);
-    if (row.status === 'SUCCESS')
-      return { status: 'SUCCESS', invoiceExternalDocumentId: row.access_key ?? '' };
-    if (row.status === 'ERROR')
-      return { status: 'ERROR', invoiceErrors: jsonArray<InvoiceError>(row.errors) };
+    if (row.status === 'SUCCESS') return { status: 'SUCCESS', accessKey: row.access_key ?? '' };
+    if (row.status === 'ERROR') return { status: 'ERROR', errors: row.errors };
     return { status: 'PROCESSING' };
   }
 
@@ -173,9 +168,7 @@ export class GovernmentService {
     const row = await this.find(scope, input);
     const shipment = JSON.stringify(row.shipment_id);
     if (row.status === 'ERROR') {
-      const codes = jsonArray<InvoiceError>(row.errors)
-        .map((e) => e.errorCode)
-        .join(', ');
+      const codes = row.errors.map((e) => e.errorCode).join(', ');
       throw new NotFoundError(
         `The government invoice request of shipment ${shipment} ended in ERROR (${codes}): no document was issued. See getGovernmentInvoiceStatus.`,
       );
@@ -197,14 +190,14 @@ export class GovernmentService {
 
   /** The job handler for the worker. */
   handler() {
-    const { db, blobs, clock, ingest, issuer } = this.deps;
-    return governmentJobHandler({ db, blobs, clock, ingest, issuer });
+    const { store, blobs, clock, ingest, issuer } = this.deps;
+    return governmentJobHandler({ store, blobs, clock, ingest, issuer });
   }
 
-  private async find(scope: SellerScope, input: LookupInput): Promise<GovernmentRequestRow> {
+  private async find(scope: SellerScope, input: LookupInput): Promise<GovernmentRequestRecord> {
     checkLookup(scope, input);
     const row = SHIPMENT_ID.test(input.shipmentId)
-      ? await governmentRepo.get(this.deps.db, scope.sellerId, input.shipmentId)
+      ? await this.deps.store.government.get(scope.sellerId, input.shipmentId)
       : undefined;
     const matches =
       row &&

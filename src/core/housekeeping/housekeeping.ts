@@ -1,10 +1,8 @@
-import type { BlobStore } from '../../infra/blobs/blob-store.js';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { exportsRepo } from '../../infra/db/repos/exports-repo.js';
-import type { JobQueue } from '../../infra/jobs/queue.js';
 import type { LwaService } from '../credentials/lwa-service.js';
 import { exportPrefix } from '../exports/export-job.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
 
 export const HOUSEKEEPING_QUEUE = 'housekeeping';
 const HOUR = 3_600_000;
@@ -16,10 +14,9 @@ const HOUR = 3_600_000;
  */
 export class Housekeeping {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
-    private readonly jobs: JobQueue,
     private readonly lwa: LwaService,
   ) {}
 
@@ -27,16 +24,16 @@ export class Housekeeping {
     const now = this.clock.now();
     let exportsDeleted = 0;
     while (true) {
-      const batch = await exportsRepo.expired(this.db, now, 100);
+      const batch = await this.store.exports.expired(now, 100);
       for (const e of batch) {
         await this.blobs.deletePrefix(exportPrefix(e.seller_id, e.export_id));
-        await exportsRepo.delete(this.db, e.seller_id, e.export_id);
+        await this.store.exports.delete(e.seller_id, e.export_id);
         exportsDeleted++;
       }
       if (batch.length < 100) break;
     }
     await this.lwa.purgeExpired();
-    const jobsPruned = await this.jobs.prune(new Date(now.getTime() - 7 * 24 * HOUR));
+    const jobsPruned = await this.store.jobs.prune(new Date(now.getTime() - 7 * 24 * HOUR));
     return { exportsDeleted, jobsPruned };
   }
 
@@ -44,7 +41,7 @@ export class Housekeeping {
   async schedule(): Promise<void> {
     const now = this.clock.now().getTime();
     for (const hour of [Math.floor(now / HOUR), Math.floor(now / HOUR) + 1]) {
-      await this.jobs.enqueue(this.db, {
+      await this.store.jobs.enqueue({
         queue: HOUSEKEEPING_QUEUE,
         payload: {},
         runAt: new Date(hour * HOUR),

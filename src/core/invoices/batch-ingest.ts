@@ -1,12 +1,11 @@
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { invoicesRepo } from '../../infra/db/repos/invoices-repo.js';
-import type { SellerRow } from '../../infra/db/repos/sellers-repo.js';
-import type { Ids } from '../../infra/ids.js';
-import { DomainError, type FieldProblem } from '../errors.js';
+import { DomainError, type FieldProblem, UniqueViolationError } from '../errors.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
 import type { NfeInvoiceDocument } from '../nfe/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { Ids } from '../ports/ids.js';
+import type { Store } from '../ports/store.js';
+import type { SellerRecord } from '../sellers/seller-records.js';
 import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
 import {
   documentFields,
@@ -29,7 +28,7 @@ export type BatchResult =
 interface Candidate {
   index: number;
   doc: NfeInvoiceDocument;
-  seller: SellerRow;
+  seller: SellerRecord;
   cls: Classification;
   bytes: Uint8Array;
 }
@@ -52,14 +51,14 @@ function failure(err: unknown): BatchResult {
  */
 export async function ingestBatch(
   single: IngestService,
-  db: Db,
+  store: Store,
   clock: Clock,
   ids: Ids,
   items: BatchItem[],
   maxXmlBytes: number,
 ): Promise<BatchResult[]> {
   const results: (BatchResult | undefined)[] = new Array(items.length);
-  const sellers = new Map<string, SellerRow>();
+  const sellers = new Map<string, SellerRecord>();
   const candidates: Candidate[] = [];
   const careful: number[] = [];
 
@@ -92,13 +91,11 @@ export async function ingestBatch(
   for (const c of candidates)
     bySeller.set(c.seller.seller_id, [...(bySeller.get(c.seller.seller_id) ?? []), c]);
   for (const [sellerId, group] of bySeller) {
-    const history = await invoicesRepo.keysWithHistory(
-      db,
+    const history = await store.invoices.keysWithHistory(
       sellerId,
       group.map((c) => c.doc.accessKey),
     );
-    const taken = await invoicesRepo.takenNumbers(
-      db,
+    const taken = await store.invoices.takenNumbers(
       sellerId,
       group.map((c) => c.doc.number),
     );
@@ -124,20 +121,15 @@ export async function ingestBatch(
     const rows = fast.map((c) => {
       const fields = documentFields(c.doc, deriveStatus(c.doc), sha256(c.bytes), c.bytes.byteLength, now);
       return {
-        row: newInvoiceRow(c.seller.seller_id, ids.uuid(), c.doc, c.cls, fields, now),
+        record: newInvoiceRow(c.seller.seller_id, ids.uuid(), c.doc, c.cls, fields, now),
         xml: c.bytes,
         transactions: c.cls.transactionIds,
       };
     });
     try {
-      await db.transaction().execute((trx) => invoicesRepo.insertMany(trx, rows));
+      await store.transaction((tx) => tx.invoices.insertMany(rows));
       for (const [i, c] of fast.entries()) {
-        const r = rows[i]!.row;
-        const view = invoiceView({
-          ...r,
-          discrepancies: c.doc.discrepancies,
-          transaction_ids: c.cls.transactionIds,
-        } as never);
+        const view = invoiceView(rows[i]!.record);
         results[c.index] = {
           ok: true,
           result: { outcome: 'created', invoice: view, warnings: c.doc.discrepancies.map((d) => ({ ...d })) },
@@ -145,7 +137,7 @@ export async function ingestBatch(
       }
     } catch (err) {
       // A concurrent writer took one of the keys: let the careful path sort each one out.
-      if ((err as { code?: string }).code !== '23505') throw err;
+      if (!(err instanceof UniqueViolationError)) throw err;
       careful.push(...fast.map((c) => c.index));
     }
   }

@@ -1,10 +1,10 @@
-import {
-  InvalidZipError,
-  type ZipEntryReader,
-  ZipEntryTooLargeError,
-  zipEntries,
-} from '../../infra/zip/read-zip.js';
 import { type FieldProblem, InvalidInputError } from '../errors.js';
+import {
+  type ArchiveEntry,
+  type ArchiveReader,
+  EntryTooLargeError,
+  InvalidArchiveError,
+} from '../ports/archives.js';
 import type { BatchItem, BatchResult } from './batch-ingest.js';
 import type { IngestMeta } from './classification.js';
 import type { IngestOutcome, IngestService } from './ingest-service.js';
@@ -36,7 +36,7 @@ export function summarize(results: BulkItemResult[]): BulkSummary {
   return summary;
 }
 
-function isXmlEntry(entry: ZipEntryReader): boolean {
+function isXmlEntry(entry: ArchiveEntry): boolean {
   const base = entry.name.split('/').at(-1) ?? '';
   return (
     !entry.isDirectory && !entry.name.startsWith('__MACOSX/') && !base.startsWith('.') && /\.xml$/i.test(base)
@@ -96,6 +96,7 @@ export async function* ingestNamed(
 
 /** The `.xml` entries of a ZIP, read one at a time. */
 async function* zipDocuments(
+  zipEntries: ArchiveReader,
   zipFile: string,
   maxXmlBytes: number,
 ): AsyncGenerator<{ name: string; bytes: Uint8Array } | BulkItemResult> {
@@ -110,7 +111,7 @@ async function* zipDocuments(
       try {
         yield { name: entry.name, bytes: await entry.read(maxXmlBytes) };
       } catch (err) {
-        if (!(err instanceof ZipEntryTooLargeError)) throw err;
+        if (!(err instanceof EntryTooLargeError)) throw err;
         yield {
           name: entry.name,
           outcome: 'failed',
@@ -119,7 +120,7 @@ async function* zipDocuments(
       }
     }
   } catch (err) {
-    if (!(err instanceof InvalidZipError)) throw err;
+    if (!(err instanceof InvalidArchiveError)) throw err;
     // Unreadable from the start: the whole call is bad input (and the spool path is no one's business).
     if (!opened) throw InvalidInputError.field('body', `not a readable ZIP: ${err.message}`);
     yield {
@@ -130,12 +131,13 @@ async function* zipDocuments(
   }
 }
 
-/** Every `.xml` entry of a ZIP file, ingested in batches. */
+/** Every `.xml` entry of a ZIP file, ingested in batches (IngestService.ingestZip). */
 export function ingestZip(
   ingest: IngestService,
+  zipEntries: ArchiveReader,
   zipFile: string,
   maxXmlBytes: number,
   meta: IngestMeta = {},
 ): AsyncGenerator<BulkItemResult> {
-  return ingestNamed(ingest, zipDocuments(zipFile, maxXmlBytes), meta);
+  return ingestNamed(ingest, zipDocuments(zipEntries, zipFile, maxXmlBytes), meta);
 }

@@ -1,7 +1,7 @@
-import type { SellerRow } from '../../infra/db/repos/sellers-repo.js';
 import { type FieldProblem, InvalidInputError } from '../errors.js';
 import { type AttributeOption, MARKETPLACES, type Marketplace, optionValues } from '../marketplaces.js';
 import type { NfeInvoiceDocument } from '../nfe/types.js';
+import type { SellerRecord } from '../sellers/seller-records.js';
 import { CONTROL_CHARS } from '../text.js';
 import { transactionIdentifierProblems } from './transaction-identifier.js';
 
@@ -83,7 +83,7 @@ export function checkIngestMeta(meta: IngestMeta): void {
 }
 
 export function resolveClassification(
-  seller: SellerRow,
+  seller: SellerRecord,
   doc: NfeInvoiceDocument,
   meta: IngestMeta,
 ): Classification {

@@ -1,15 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import {
-  type EventRow,
-  type InvoiceInsert,
-  type InvoiceRow,
-  invoicesRepo,
-} from '../../infra/db/repos/invoices-repo.js';
-import { type SellerRow, sellersRepo } from '../../infra/db/repos/sellers-repo.js';
-import type { Ids } from '../../infra/ids.js';
-import { ConflictError, type FieldProblem, InvalidInputError } from '../errors.js';
+import { ConflictError, type FieldProblem, InvalidInputError, UniqueViolationError } from '../errors.js';
 import { parseAccessKey } from '../nfe/access-key.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
@@ -20,8 +10,15 @@ import type {
   NfeEventDocument,
   NfeInvoiceDocument,
 } from '../nfe/types.js';
+import type { ArchiveReader } from '../ports/archives.js';
+import type { Clock } from '../ports/clock.js';
+import type { Ids } from '../ports/ids.js';
+import type { Store } from '../ports/store.js';
+import type { SellerRecord } from '../sellers/seller-records.js';
 import { type BatchItem, type BatchResult, ingestBatch } from './batch-ingest.js';
+import { type BulkItemResult, ingestZip } from './bulk-ingest.js';
 import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
+import type { EventRecord, InvoiceRecord } from './invoice-records.js';
 import { type InvoiceView, invoiceView } from './invoice-view.js';
 
 export type IngestOutcome =
@@ -67,7 +64,7 @@ export function documentFields(
     gov_response: derived.govResponse,
     protocol: doc.protocol?.nProt ?? null,
     issued_at: doc.issuedAt,
-    discrepancies: JSON.stringify(doc.discrepancies),
+    discrepancies: doc.discrepancies.map((d) => ({ field: d.field, message: d.message })),
     xml_sha256: hash,
     xml_size: size,
     layout_version: doc.layoutVersion,
@@ -82,7 +79,7 @@ export function newInvoiceRow(
   cls: Classification,
   fields: ReturnType<typeof documentFields>,
   now: Date,
-): InvoiceInsert {
+): InvoiceRecord {
   return {
     seller_id: sellerId,
     invoice_id: invoiceId,
@@ -93,7 +90,7 @@ export function newInvoiceRow(
     number: doc.number,
     invoice_type: cls.invoiceType,
     transaction_type: cls.transactionType,
-    transaction_ids: JSON.stringify(cls.transactionIds),
+    transaction_ids: cls.transactionIds,
     order_id: cls.orderId,
     recipient_doc: doc.recipientDoc,
     total_amount: doc.totalAmount,
@@ -106,7 +103,7 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function eventFromRow(row: EventRow): NfeEvent {
+function eventFromRow(row: EventRecord): NfeEvent {
   return {
     accessKey: row.access_key,
     eventType: row.event_type,
@@ -137,10 +134,11 @@ function eventView(e: NfeEvent, applied: boolean): EventView {
  */
 export class IngestService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: Ids,
     private readonly maxXmlBytes: number,
+    private readonly zipEntries: ArchiveReader,
   ) {}
 
   async ingest(bytes: Uint8Array, meta: IngestMeta = {}): Promise<IngestResult> {
@@ -150,18 +148,23 @@ export class IngestService {
       return await this.ingestInvoice(doc, bytes, meta);
     } catch (err) {
       // A concurrent ingestion of the same key won the unique index: answer as if we came second.
-      if ((err as { code?: string }).code === '23505') return this.ingestInvoice(doc, bytes, meta);
+      if (err instanceof UniqueViolationError) return this.ingestInvoice(doc, bytes, meta);
       throw err;
     }
   }
 
-  /** Many documents at once, with a fast path for new invoices (see batch-ingest.ts). */
-  ingestMany(items: BatchItem[]): Promise<BatchResult[]> {
-    return ingestBatch(this, this.db, this.clock, this.ids, items, this.maxXmlBytes);
+  /** Every `.xml` entry of a ZIP file, in batches, one result per entry. */
+  ingestZip(zipFile: string, meta: IngestMeta = {}): AsyncGenerator<BulkItemResult> {
+    return ingestZip(this, this.zipEntries, zipFile, this.maxXmlBytes, meta);
   }
 
-  async sellerFor(cnpj: string, field: string): Promise<SellerRow> {
-    const seller = await sellersRepo.byCnpj(this.db, cnpj);
+  /** Many documents at once, with a fast path for new invoices (see batch-ingest.ts). */
+  ingestMany(items: BatchItem[]): Promise<BatchResult[]> {
+    return ingestBatch(this, this.store, this.clock, this.ids, items, this.maxXmlBytes);
+  }
+
+  async sellerFor(cnpj: string, field: string): Promise<SellerRecord> {
+    const seller = await this.store.sellers.byCnpj(cnpj);
     if (!seller) throw InvalidInputError.field(field, `no seller is registered with CNPJ ${cnpj}`);
     return seller;
   }
@@ -177,10 +180,10 @@ export class IngestService {
     const now = this.clock.now();
     const warnings: FieldProblem[] = doc.discrepancies.map((d) => ({ field: d.field, message: d.message }));
 
-    return this.db.transaction().execute(async (trx) => {
-      const events = (await invoicesRepo.eventsFor(trx, seller.seller_id, doc.accessKey)).map(eventFromRow);
+    return this.store.transaction(async (tx) => {
+      const events = (await tx.invoices.eventsFor(seller.seller_id, doc.accessKey)).map(eventFromRow);
       const derived = deriveStatus(doc, events);
-      const existing = await invoicesRepo.byAccessKey(trx, seller.seller_id, doc.accessKey);
+      const existing = await tx.invoices.byAccessKey(seller.seller_id, doc.accessKey);
       const fields = documentFields(doc, derived, hash, bytes.byteLength, now);
 
       if (existing) {
@@ -193,14 +196,13 @@ export class IngestService {
             [{ field: 'infNFe/@Id', message: 'another document with this access key is already stored' }],
           );
         }
-        await invoicesRepo.replaceDocument(trx, seller.seller_id, existing.invoice_id, fields, bytes);
-        await invoicesRepo.markEventsApplied(trx, seller.seller_id, doc.accessKey, now);
-        const updated = (await invoicesRepo.byId(trx, seller.seller_id, existing.invoice_id)) as InvoiceRow;
+        await tx.invoices.replaceDocument(seller.seller_id, existing.invoice_id, fields, bytes);
+        await tx.invoices.markEventsApplied(seller.seller_id, doc.accessKey, now);
+        const updated = (await tx.invoices.byId(seller.seller_id, existing.invoice_id)) as InvoiceRecord;
         return { outcome: 'updated', invoice: invoiceView(updated), warnings };
       }
 
-      const twins = await invoicesRepo.sameNumberOtherKey(
-        trx,
+      const twins = await tx.invoices.sameNumberOtherKey(
         seller.seller_id,
         doc.model,
         doc.series,
@@ -214,14 +216,13 @@ export class IngestService {
         });
       }
       const invoiceId = this.ids.uuid();
-      await invoicesRepo.insert(
-        trx,
-        newInvoiceRow(seller.seller_id, invoiceId, doc, cls, fields, now),
-        bytes,
-        cls.transactionIds,
-      );
-      await invoicesRepo.markEventsApplied(trx, seller.seller_id, doc.accessKey, now);
-      const created = (await invoicesRepo.byId(trx, seller.seller_id, invoiceId)) as InvoiceRow;
+      await tx.invoices.insert({
+        record: newInvoiceRow(seller.seller_id, invoiceId, doc, cls, fields, now),
+        xml: bytes,
+        transactions: cls.transactionIds,
+      });
+      await tx.invoices.markEventsApplied(seller.seller_id, doc.accessKey, now);
+      const created = (await tx.invoices.byId(seller.seller_id, invoiceId)) as InvoiceRecord;
       return { outcome: 'created', invoice: invoiceView(created), warnings };
     });
   }
@@ -231,8 +232,8 @@ export class IngestService {
     const seller = await this.sellerFor(parseAccessKey(e.accessKey).cnpj, 'chNFe');
     const hash = sha256(bytes);
     const now = this.clock.now();
-    return this.db.transaction().execute(async (trx) => {
-      const known = await invoicesRepo.event(trx, seller.seller_id, e.accessKey, e.eventType, e.sequence);
+    return this.store.transaction(async (tx) => {
+      const known = await tx.invoices.event(seller.seller_id, e.accessKey, e.eventType, e.sequence);
       if (known && known.xml_sha256 !== hash) {
         throw new ConflictError(
           `event ${e.eventType} #${e.sequence} for ${e.accessKey} is already stored with different content`,
@@ -240,7 +241,7 @@ export class IngestService {
         );
       }
       if (!known) {
-        await invoicesRepo.insertEvent(trx, {
+        await tx.invoices.insertEvent({
           seller_id: seller.seller_id,
           access_key: e.accessKey,
           event_type: e.eventType,
@@ -254,20 +255,19 @@ export class IngestService {
           applied_at: null,
         });
       }
-      const invoice = await invoicesRepo.byAccessKey(trx, seller.seller_id, e.accessKey);
+      const invoice = await tx.invoices.byAccessKey(seller.seller_id, e.accessKey);
       if (!invoice) {
         return { outcome: 'event-pending', event: eventView(e, false), warnings: [] };
       }
-      const xml = (await invoicesRepo.document(trx, seller.seller_id, invoice.invoice_id)) as Uint8Array;
+      const xml = (await tx.invoices.document(seller.seller_id, invoice.invoice_id)) as Uint8Array;
       const invoiceDoc = readNfeDocument(xml, { maxBytes: Number.MAX_SAFE_INTEGER });
       if (invoiceDoc.kind !== 'invoice')
         throw new Error(`stored document of ${invoice.invoice_id} is not an invoice`);
-      const events = (await invoicesRepo.eventsFor(trx, seller.seller_id, e.accessKey)).map(eventFromRow);
+      const events = (await tx.invoices.eventsFor(seller.seller_id, e.accessKey)).map(eventFromRow);
       const derived = deriveStatus(invoiceDoc, events);
       let current = invoice;
       if (derived.status !== invoice.status) {
-        await invoicesRepo.replaceDocument(
-          trx,
+        await tx.invoices.replaceDocument(
           seller.seller_id,
           invoice.invoice_id,
           {
@@ -278,9 +278,9 @@ export class IngestService {
           },
           null,
         );
-        current = (await invoicesRepo.byId(trx, seller.seller_id, invoice.invoice_id)) as InvoiceRow;
+        current = (await tx.invoices.byId(seller.seller_id, invoice.invoice_id)) as InvoiceRecord;
       }
-      await invoicesRepo.markEventsApplied(trx, seller.seller_id, e.accessKey, now);
+      await tx.invoices.markEventsApplied(seller.seller_id, e.accessKey, now);
       return {
         outcome: known ? 'event-unchanged' : 'event-applied',
         invoice: invoiceView(current),

@@ -1,12 +1,13 @@
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { type InvoiceCursor, type InvoiceFilter, invoicesRepo } from '../../infra/db/repos/invoices-repo.js';
 import { resolveWindow } from '../dates.js';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
 import { MARKETPLACES, type MarketplaceInvoiceAttributes, optionValues } from '../marketplaces.js';
-import type { PageTokens } from '../paging/page-token.js';
+import type { Keyset, Page } from '../paging/keyset.js';
+import type { Clock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
 import { isUuid } from '../text.js';
-import { type InvoiceView, invoiceView, type SpApiInvoice, spApiInvoice } from './invoice-view.js';
+import type { InvoiceCursor, InvoiceFilter, InvoiceListRecord } from './invoice-records.js';
+import { type InvoiceSummary, type InvoiceView, invoiceSummary, invoiceView } from './invoice-view.js';
+import type { InvoicesRepository } from './invoices-repository.js';
 import { transactionIdentifierProblems } from './transaction-identifier.js';
 
 /** The caller, as authenticated by a dialect. */
@@ -15,7 +16,7 @@ export interface SellerScope {
   marketplaceIds: string[];
 }
 
-/** Filters as a client sends them (strings), shared by getInvoices and createInvoicesExport. */
+/** Filters as a client sends them (strings), shared by the invoice listing and exports. */
 export interface InvoiceFilterInput {
   marketplaceId: string;
   dateStart?: string | undefined;
@@ -36,7 +37,7 @@ export interface GetInvoicesInput extends InvoiceFilterInput {
   nextToken?: string | undefined;
 }
 
-/** Invoices visible through SP-API: a document without its protocol (PENDING) never is. */
+/** Invoices visible to sellers: a document without its protocol (PENDING) never is. */
 export const VISIBLE_STATUSES = ['AUTHORIZED', 'REJECTED', 'CANCELED'];
 const DAY_MS = 86_400_000;
 
@@ -47,13 +48,11 @@ type TokenFilter = Omit<InvoiceFilter, 'sellerId' | 'start' | 'end'> & {
   order: 'asc' | 'desc';
 };
 
-interface InvoicesPageToken {
+/** The listing a cursor belongs to. */
+interface InvoicesScope {
   op: 'getInvoices';
   seller: string;
   filter: TokenFilter;
-  /** The page size of the first call, kept for callers that send nextToken alone. */
-  size: number;
-  after: InvoiceCursor;
 }
 
 export function attributesOf(marketplaceId: string): MarketplaceInvoiceAttributes {
@@ -109,7 +108,7 @@ export function resolveInvoiceFilter(
     if (value !== undefined && !/^\d{1,9}$/.test(value))
       problems.push({ field, message: 'must be 1 to 9 digits' });
   }
-  if (problems.length) throw new InvalidInputError('Invalid Request.', problems);
+  if (problems.length) throw new InvalidInputError('invalid filters', problems);
   const { start, end } = resolveWindow(input, now, DAY_MS);
   const stripZeros = (v: string | undefined) => (v === undefined ? undefined : String(Number(v)));
   return {
@@ -133,9 +132,9 @@ function tokenFilter(f: InvoiceFilter, order: 'asc' | 'desc'): TokenFilter {
 
 export class InvoiceQueries {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
-    private readonly tokens: PageTokens,
+    private readonly keyset: Keyset,
   ) {}
 
   attributes(scope: SellerScope, marketplaceId: string | undefined): MarketplaceInvoiceAttributes {
@@ -146,41 +145,38 @@ export class InvoiceQueries {
     scope: SellerScope,
     marketplaceId: string | undefined,
     invoiceId: string,
-  ): Promise<SpApiInvoice> {
+  ): Promise<InvoiceSummary> {
     const mkt = checkMarketplace(scope, marketplaceId);
-    const row = isUuid(invoiceId) ? await invoicesRepo.byId(this.db, scope.sellerId, invoiceId) : undefined;
+    const row = isUuid(invoiceId) ? await this.store.invoices.byId(scope.sellerId, invoiceId) : undefined;
     if (!row || row.marketplace_id !== mkt || !VISIBLE_STATUSES.includes(row.status)) {
       throw new NotFoundError(`Invoice ${invoiceId} was not found.`);
     }
-    return spApiInvoice(row);
+    return invoiceSummary(row);
   }
 
   /** The operator's view: any status, any marketplace. */
   async forOperator(sellerId: string, invoiceId: string): Promise<InvoiceView> {
-    return invoiceView(await this.operatorLookup(sellerId, invoiceId, invoicesRepo.byId));
+    return invoiceView(await this.operatorLookup(sellerId, invoiceId, (r) => r.byId(sellerId, invoiceId)));
   }
 
   /** The stored document, byte for byte. */
   async documentForOperator(sellerId: string, invoiceId: string): Promise<Buffer> {
-    const xml = await this.operatorLookup(sellerId, invoiceId, invoicesRepo.document);
+    const xml = await this.operatorLookup(sellerId, invoiceId, (r) => r.document(sellerId, invoiceId));
     return Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
   }
 
   private async operatorLookup<T>(
     sellerId: string,
     invoiceId: string,
-    find: (db: Db, sellerId: string, invoiceId: string) => Promise<T | undefined>,
+    find: (invoices: InvoicesRepository) => Promise<T | undefined>,
   ): Promise<T> {
-    const found =
-      isUuid(sellerId) && isUuid(invoiceId) ? await find(this.db, sellerId, invoiceId) : undefined;
+    const found = isUuid(sellerId) && isUuid(invoiceId) ? await find(this.store.invoices) : undefined;
     if (!found) throw new NotFoundError(`invoice ${invoiceId} of seller ${sellerId} not found`);
     return found;
   }
 
-  async getInvoices(
-    scope: SellerScope,
-    input: GetInvoicesInput,
-  ): Promise<{ invoices: SpApiInvoice[]; nextToken?: string }> {
+  /** A page of the seller's visible invoices; `nextToken` continues a listing. */
+  async getInvoices(scope: SellerScope, input: GetInvoicesInput): Promise<Page<InvoiceSummary>> {
     let pageSize = input.pageSize ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) {
       throw InvalidInputError.field('pageSize', 'must be an integer from 1 to 200');
@@ -200,22 +196,14 @@ export class InvoiceQueries {
       filter = resolveInvoiceFilter(scope, input, this.clock.now());
       order = input.sortOrder === 'ASC' ? 'asc' : 'desc';
     }
-    // One row more than asked tells whether another page exists.
-    const rows = await invoicesRepo.page(this.db, filter, order, pageSize + 1, after);
-    const page = rows.slice(0, pageSize);
-    const last = page.at(-1);
-    const result: { invoices: SpApiInvoice[]; nextToken?: string } = { invoices: page.map(spApiInvoice) };
-    if (rows.length > pageSize && last) {
-      const token: InvoicesPageToken = {
-        op: 'getInvoices',
-        seller: scope.sellerId,
-        filter: tokenFilter(filter, order),
-        size: pageSize,
-        after: { issuedAt: new Date(last.issued_at).toISOString(), invoiceId: last.invoice_id },
-      };
-      result.nextToken = this.tokens.sign(token);
-    }
-    return result;
+    const page = await this.keyset.page<InvoiceListRecord, InvoicesScope, InvoiceCursor>({
+      size: pageSize,
+      scope: { op: 'getInvoices', seller: scope.sellerId, filter: tokenFilter(filter, order) },
+      after,
+      read: (limit, from) => this.store.invoices.page(filter, order, limit, from),
+      position: (row) => ({ issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id }),
+    });
+    return { ...page, items: page.items.map(invoiceSummary) };
   }
 
   /**
@@ -223,10 +211,11 @@ export class InvoiceQueries {
    * accepted too; different filters with a token are an error (docs/sp-api.md).
    */
   private continueFrom(scope: SellerScope, input: GetInvoicesInput) {
-    const token = this.tokens.verify<InvoicesPageToken>(input.nextToken as string);
-    if (token.op !== 'getInvoices' || token.seller !== scope.sellerId) {
-      throw InvalidInputError.field('nextToken', 'was not issued for this operation and seller');
-    }
+    const token = this.keyset.resume<InvoicesScope, InvoiceCursor>(
+      input.nextToken as string,
+      'nextToken',
+      (c) => c.op === 'getInvoices' && c.seller === scope.sellerId,
+    );
     const f = token.filter;
     checkMarketplace(scope, input.marketplaceId);
     const given = resolveGivenArguments(scope, input, f);
@@ -235,7 +224,7 @@ export class InvoiceQueries {
       .map(([key]) => key);
     if (mismatched.length) {
       throw new InvalidInputError(
-        'Specifying nextToken with different parameters will cause the request to fail.',
+        'nextToken continues a listing: its filters may be repeated, not changed',
         mismatched.map((field) => ({ field, message: 'differs from the call that produced nextToken' })),
       );
     }

@@ -1,12 +1,13 @@
-import type { InvoiceListRow, InvoiceRow } from '../../infra/db/repos/invoices-repo.js';
-import type { DiscrepancyRow, TransactionIdRow } from '../../infra/db/schema.js';
+import type { FieldProblem } from '../errors.js';
+import type { InvoiceStatus } from '../nfe/types.js';
+import type { InvoiceListRecord, InvoiceRecord, TransactionId } from './invoice-records.js';
 
-/** The operator API's view of an invoice: everything we index. */
+/** The operator's view of an invoice: everything we index. */
 export interface InvoiceView {
   id: string;
   sellerId: string;
   accessKey: string;
-  status: InvoiceRow['status'];
+  status: InvoiceStatus;
   marketplaceId: string;
   model: string;
   series: string;
@@ -14,7 +15,7 @@ export interface InvoiceView {
   issuedAt: string;
   invoiceType: string;
   transactionType: string;
-  transactionIds: TransactionIdRow[];
+  transactionIds: TransactionId[];
   orderId: string | null;
   errorCode: string;
   govResponse: string;
@@ -22,11 +23,25 @@ export interface InvoiceView {
   recipientDoc: string | null;
   totalAmount: string | null;
   layoutVersion: string;
-  discrepancies: DiscrepancyRow[];
+  discrepancies: FieldProblem[];
   xmlSha256: string;
   xmlSize: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What a seller's listing shows of an invoice; each dialect presents it in its own shape. */
+export interface InvoiceSummary {
+  id: string;
+  issuedAt: string;
+  status: InvoiceStatus;
+  errorCode: string;
+  govResponse: string;
+  invoiceType: string;
+  transactionType: string;
+  transactionIds: TransactionId[];
+  series: string;
+  number: string;
 }
 
 /** jsonb arrives parsed from both drivers; a string only if someone stored JSON text. */
@@ -35,7 +50,7 @@ export function jsonArray<T>(value: unknown): T[] {
   return (value as T[] | null) ?? [];
 }
 
-export function invoiceView(row: InvoiceRow): InvoiceView {
+export function invoiceView(row: InvoiceRecord): InvoiceView {
   return {
     id: row.invoice_id,
     sellerId: row.seller_id,
@@ -48,7 +63,7 @@ export function invoiceView(row: InvoiceRow): InvoiceView {
     issuedAt: new Date(row.issued_at).toISOString(),
     invoiceType: row.invoice_type,
     transactionType: row.transaction_type,
-    transactionIds: jsonArray<TransactionIdRow>(row.transaction_ids),
+    transactionIds: jsonArray<TransactionId>(row.transaction_ids),
     orderId: row.order_id,
     errorCode: row.error_code,
     govResponse: row.gov_response,
@@ -56,7 +71,7 @@ export function invoiceView(row: InvoiceRow): InvoiceView {
     recipientDoc: row.recipient_doc,
     totalAmount: row.total_amount,
     layoutVersion: row.layout_version,
-    discrepancies: jsonArray<DiscrepancyRow>(row.discrepancies),
+    discrepancies: jsonArray<FieldProblem>(row.discrepancies),
     xmlSha256: row.xml_sha256,
     xmlSize: row.xml_size,
     createdAt: new Date(row.created_at).toISOString(),
@@ -64,31 +79,17 @@ export function invoiceView(row: InvoiceRow): InvoiceView {
   };
 }
 
-/** SP-API's Invoice shape (InvoicesApiModel_2024-06-19 `Invoice`). */
-export interface SpApiInvoice {
-  date: string;
-  errorCode: string;
-  externalInvoiceId: string;
-  govResponse: string;
-  id: string;
-  invoiceType: string;
-  series: string;
-  status: string;
-  transactionIds: TransactionIdRow[];
-  transactionType: string;
-}
-
-export function spApiInvoice(row: InvoiceListRow): SpApiInvoice {
+export function invoiceSummary(row: InvoiceListRecord): InvoiceSummary {
   return {
-    date: new Date(row.issued_at).toISOString(),
-    errorCode: row.error_code,
-    externalInvoiceId: row.number,
-    govResponse: row.gov_response,
     id: row.invoice_id,
-    invoiceType: row.invoice_type,
-    series: row.series,
+    issuedAt: new Date(row.issued_at).toISOString(),
     status: row.status,
-    transactionIds: jsonArray<TransactionIdRow>(row.transaction_ids).map((t) => ({ name: t.name, id: t.id })),
+    errorCode: row.error_code,
+    govResponse: row.gov_response,
+    invoiceType: row.invoice_type,
     transactionType: row.transaction_type,
+    transactionIds: jsonArray<TransactionId>(row.transaction_ids).map((t) => ({ name: t.name, id: t.id })),
+    series: row.series,
+    number: row.number,
   };
 }

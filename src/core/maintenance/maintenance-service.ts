@@ -1,7 +1,6 @@
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { settingsRepo } from '../../infra/db/repos/settings-repo.js';
 import { InvalidInputError, MaintenanceError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { SettingsRepository } from '../ports/settings.js';
 
 export interface MaintenanceState {
   enabled: boolean;
@@ -19,14 +18,14 @@ export class MaintenanceService {
   private cached: { state: MaintenanceState; at: number } | undefined;
 
   constructor(
-    private readonly db: Db,
+    private readonly settings: SettingsRepository,
     private readonly clock: Clock,
   ) {}
 
   async state(): Promise<MaintenanceState> {
     const now = this.clock.now().getTime();
     if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.state;
-    const stored = await settingsRepo.get<MaintenanceState>(this.db, KEY);
+    const stored = await this.settings.get<MaintenanceState>(KEY);
     const state = stored ?? { enabled: false, message: '', updatedAt: null };
     this.cached = { state, at: now };
     return state;
@@ -43,7 +42,7 @@ export class MaintenanceService {
       message: enabled ? message?.trim() || DEFAULT_MESSAGE : '',
       updatedAt: at.toISOString(),
     };
-    await settingsRepo.put(this.db, KEY, state, at);
+    await this.settings.put(KEY, state, at);
     this.cached = { state, at: at.getTime() };
     return state;
   }

@@ -1,9 +1,8 @@
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { ordersRepo } from '../../infra/db/repos/orders-repo.js';
-import { type SellerRow, sellersRepo } from '../../infra/db/repos/sellers-repo.js';
 import { parseApiDate } from '../dates.js';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import type { Store } from '../ports/store.js';
+import type { SellerRecord } from '../sellers/seller-records.js';
 import { CONTROL_CHARS, isUuid } from '../text.js';
 
 export const ORDER_STATUSES = [
@@ -43,7 +42,7 @@ const ID_RE = /^[\w.:-]{1,128}$/;
 /** Orders as the marketplace loads them; later dialects (Kaufland, SellerCenter) read them. */
 export class OrdersService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
   ) {}
 
@@ -53,7 +52,7 @@ export class OrdersService {
     if (orders.length > MAX_ORDERS_PER_CALL) {
       throw InvalidInputError.field(fieldPrefix || 'body', `at most ${MAX_ORDERS_PER_CALL} orders per call`);
     }
-    const sellers = new Map<string, SellerRow | undefined>();
+    const sellers = new Map<string, SellerRecord | undefined>();
     const problems: FieldProblem[] = [];
     const seen = new Set<string>();
     for (const [i, order] of orders.entries()) {
@@ -61,7 +60,7 @@ export class OrdersService {
       if (!sellers.has(order.sellerId)) {
         sellers.set(
           order.sellerId,
-          isUuid(order.sellerId) ? await sellersRepo.byId(this.db, order.sellerId) : undefined,
+          isUuid(order.sellerId) ? await this.store.sellers.byId(order.sellerId) : undefined,
         );
       }
       problems.push(...validateOrder(order, sellers.get(order.sellerId), at));
@@ -72,7 +71,7 @@ export class OrdersService {
     if (problems.length) throw new InvalidInputError('invalid orders', problems);
     const now = this.clock.now();
     const rows = orders.map((order) => {
-      const seller = sellers.get(order.sellerId) as SellerRow;
+      const seller = sellers.get(order.sellerId) as SellerRecord;
       return {
         seller_id: order.sellerId,
         order_id: order.orderId,
@@ -93,7 +92,7 @@ export class OrdersService {
         status: item.status ?? null,
       })),
     );
-    const outcomes = await this.db.transaction().execute((trx) => ordersRepo.upsertMany(trx, rows, items));
+    const outcomes = await this.store.transaction((tx) => tx.orders.upsertMany(rows, items));
     return orders.map((o) => ({
       orderId: o.orderId,
       outcome: outcomes.get(`${o.sellerId}/${o.orderId}`) ?? 'updated',
@@ -102,9 +101,9 @@ export class OrdersService {
 
   async get(sellerId: string, orderId: string): Promise<OrderView> {
     const order =
-      isUuid(sellerId) && ID_RE.test(orderId) ? await ordersRepo.get(this.db, sellerId, orderId) : undefined;
+      isUuid(sellerId) && ID_RE.test(orderId) ? await this.store.orders.get(sellerId, orderId) : undefined;
     if (!order) throw new NotFoundError(`order ${orderId} of seller ${sellerId} not found`);
-    const items = await ordersRepo.items(this.db, sellerId, orderId);
+    const items = await this.store.orders.items(sellerId, orderId);
     return {
       orderId: order.order_id,
       sellerId: order.seller_id,
@@ -123,7 +122,7 @@ export class OrdersService {
   }
 }
 
-function validateOrder(order: OrderInput, seller: SellerRow | undefined, at: string): FieldProblem[] {
+function validateOrder(order: OrderInput, seller: SellerRecord | undefined, at: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field: at + field, message });
   if (!seller) add('sellerId', `no seller ${order.sellerId}`);

@@ -1,4 +1,4 @@
-import type { Clock } from '../../infra/clock.js';
+import type { Clock } from '../ports/clock.js';
 import type { RatePlan } from './plans.js';
 
 export interface TakeResult {

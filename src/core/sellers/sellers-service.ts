@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import { type CredentialRow, type SellerRow, sellersRepo } from '../../infra/db/repos/sellers-repo.js';
-import type { Ids } from '../../infra/ids.js';
 import { hashSecret, makeSellerToken } from '../credentials/secrets.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, UniqueViolationError } from '../errors.js';
 import { BRAZIL, MARKETPLACES, STOREFRONTS } from '../marketplaces.js';
 import { isValidCnpj, normalizeCnpj } from '../nfe/cnpj.js';
+import type { Keyset, Page } from '../paging/keyset.js';
+import type { Clock } from '../ports/clock.js';
+import type { Ids } from '../ports/ids.js';
+import type { Store } from '../ports/store.js';
 import { CONTROL_CHARS, isUuid } from '../text.js';
+import type { CredentialRecord, SellerRecord } from './seller-records.js';
+import type { SellersRepository } from './sellers-repository.js';
 
 export interface NewSeller {
   name: string;
@@ -39,7 +41,7 @@ export interface CredentialView {
   revokedAt: string | null;
 }
 
-export function sellerView(row: SellerRow): SellerView {
+export function sellerView(row: SellerRecord): SellerView {
   return {
     sellerId: row.seller_id,
     name: row.name,
@@ -50,7 +52,7 @@ export function sellerView(row: SellerRow): SellerView {
   };
 }
 
-function credentialView(row: CredentialRow): CredentialView {
+function credentialView(row: CredentialRecord): CredentialView {
   return {
     clientId: row.client_id,
     createdAt: new Date(row.created_at).toISOString(),
@@ -60,9 +62,10 @@ function credentialView(row: CredentialRow): CredentialView {
 
 export class SellersService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: Ids,
+    private readonly keyset: Keyset,
     /** Told when credentials are revoked, so cached token lookups go too. */
     private readonly onRevoke: (clientId: string) => void = () => {},
   ) {}
@@ -100,14 +103,14 @@ export class SellersService {
       }
     });
     if (problems.length) throw new InvalidInputError('invalid seller', problems);
-    if (await sellersRepo.byCnpj(this.db, cnpj)) {
+    if (await this.store.sellers.byCnpj(cnpj)) {
       throw new ConflictError(`a seller with CNPJ ${cnpj} already exists`, [
         { field: 'cnpj', message: 'already registered to another seller' },
       ]);
     }
     const sellerId = this.ids.uuid();
     const now = this.clock.now();
-    const seller: SellerRow = {
+    const seller: SellerRecord = {
       seller_id: sellerId,
       name,
       cnpj,
@@ -116,13 +119,13 @@ export class SellersService {
       created_at: now,
     };
     try {
-      return await this.db.transaction().execute(async (trx) => {
-        await sellersRepo.insert(trx, seller);
-        return this.issueIn(trx, sellerId, now);
+      return await this.store.transaction(async (tx) => {
+        await tx.sellers.insert(seller);
+        return this.issueIn(tx.sellers, sellerId, now);
       });
     } catch (err) {
       // Two concurrent creations with one CNPJ: the unique index decides.
-      if ((err as { code?: string }).code === '23505') {
+      if (err instanceof UniqueViolationError) {
         throw new ConflictError(`a seller with CNPJ ${cnpj} already exists`, [
           { field: 'cnpj', message: 'already registered to another seller' },
         ]);
@@ -131,41 +134,62 @@ export class SellersService {
     }
   }
 
-  async get(sellerId: string): Promise<SellerRow> {
-    const row = isUuid(sellerId) ? await sellersRepo.byId(this.db, sellerId) : undefined;
+  async get(sellerId: string): Promise<SellerRecord> {
+    const row = isUuid(sellerId) ? await this.store.sellers.byId(sellerId) : undefined;
     if (!row) throw new NotFoundError(`seller ${sellerId} not found`);
     return row;
   }
 
-  list(limit: number, after?: { createdAt: Date; sellerId: string }) {
-    return sellersRepo.page(this.db, limit, after);
+  /** Every seller, oldest first, `size` at a time; `cursor` (the field `after`) continues a listing. */
+  async list(size: number, cursor?: string): Promise<Page<SellerView>> {
+    const after = cursor
+      ? this.keyset.resume<{ op: string }, { createdAt: string; sellerId: string }>(
+          cursor,
+          'after',
+          (c) => c.op === 'sellers',
+        ).after
+      : undefined;
+    const page = await this.keyset.page({
+      size,
+      scope: { op: 'sellers' },
+      after,
+      read: (limit, from) =>
+        this.store.sellers.page(
+          limit,
+          from && { createdAt: new Date(from.createdAt), sellerId: from.sellerId },
+        ),
+      position: (row) => ({ createdAt: new Date(row.created_at).toISOString(), sellerId: row.seller_id }),
+    });
+    return { ...page, items: page.items.map(sellerView) };
   }
 
   async credentials(sellerId: string): Promise<CredentialView[]> {
     await this.get(sellerId);
-    return (await sellersRepo.credentialsOf(this.db, sellerId)).map(credentialView);
+    return (await this.store.sellers.credentialsOf(sellerId)).map(credentialView);
   }
 
   async issueCredentials(sellerId: string): Promise<IssuedCredentials> {
     await this.get(sellerId);
-    return this.issueIn(this.db, sellerId, this.clock.now());
+    return this.issueIn(this.store.sellers, sellerId, this.clock.now());
   }
 
   async revokeCredentials(sellerId: string, clientId: string): Promise<void> {
     await this.get(sellerId);
     const revoked =
       !CONTROL_CHARS.test(clientId) &&
-      (await sellersRepo.revokeCredential(this.db, sellerId, clientId, this.clock.now()));
+      (await this.store.transaction((tx) =>
+        tx.sellers.revokeCredential(sellerId, clientId, this.clock.now()),
+      ));
     if (!revoked) throw new NotFoundError(`no active credentials ${clientId} for seller ${sellerId}`);
     this.onRevoke(clientId);
   }
 
-  private async issueIn(db: Db, sellerId: string, now: Date): Promise<IssuedCredentials> {
+  private async issueIn(sellers: SellersRepository, sellerId: string, now: Date): Promise<IssuedCredentials> {
     // 32 and 64 hex characters: the same pair serves LWA, Kaufland's HMAC and SellerCenter's Basic auth.
     const clientId = randomBytes(16).toString('hex');
     const clientSecret = randomBytes(32).toString('hex');
     const refreshToken = makeSellerToken('Atzr|', sellerId, randomBytes(32));
-    await sellersRepo.insertCredential(db, {
+    await sellers.insertCredential({
       seller_id: sellerId,
       client_id: clientId,
       secret_hash: hashSecret(clientSecret),

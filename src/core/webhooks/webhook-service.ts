@@ -1,10 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Clock } from '../../infra/clock.js';
-import type { Db } from '../../infra/db/database.js';
-import type { JobQueue } from '../../infra/jobs/queue.js';
-import type { JobContext } from '../../infra/jobs/worker.js';
-import { PermanentJobError } from '../../infra/jobs/worker.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
+import { type JobContext, PermanentJobError } from '../ports/jobs.js';
+import type { Repositories, Store } from '../ports/store.js';
+import type { WebhookTransport } from './webhooks-repository.js';
 
 export const WEBHOOK_QUEUE = 'webhook';
 export const SIGNATURE_HEADER = 'x-invoicehub-signature';
@@ -39,9 +38,9 @@ export function signWebhook(secret: string, body: string, unixSeconds: number): 
 /** Per-seller export notifications: SP-API users would otherwise have to poll. */
 export class WebhookService {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly clock: Clock,
-    private readonly jobs: JobQueue,
+    private readonly transport: WebhookTransport,
   ) {}
 
   async set(sellerId: string, url: string, secret?: string): Promise<WebhookView> {
@@ -59,19 +58,13 @@ export class WebhookService {
     }
     const now = this.clock.now();
     const value = secret ?? randomBytes(24).toString('base64url');
-    await this.db
-      .insertInto('seller_webhooks')
-      .values({
-        seller_id: sellerId,
-        url: parsed.toString(),
-        secret: value,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.column('seller_id').doUpdateSet({ url: parsed.toString(), secret: value, updated_at: now }),
-      )
-      .execute();
+    await this.store.webhooks.upsert({
+      seller_id: sellerId,
+      url: parsed.toString(),
+      secret: value,
+      created_at: now,
+      updated_at: now,
+    });
     return {
       url: parsed.toString(),
       secret: value,
@@ -81,11 +74,7 @@ export class WebhookService {
   }
 
   async get(sellerId: string): Promise<WebhookView> {
-    const row = await this.db
-      .selectFrom('seller_webhooks')
-      .selectAll()
-      .where('seller_id', '=', sellerId)
-      .executeTakeFirst();
+    const row = await this.store.webhooks.get(sellerId);
     if (!row) throw new NotFoundError(`seller ${sellerId} has no webhook`);
     return {
       url: row.url,
@@ -96,26 +85,19 @@ export class WebhookService {
   }
 
   async remove(sellerId: string): Promise<void> {
-    const res = await this.db
-      .deleteFrom('seller_webhooks')
-      .where('seller_id', '=', sellerId)
-      .executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw new NotFoundError(`seller ${sellerId} has no webhook`);
+    if (!(await this.store.webhooks.delete(sellerId))) {
+      throw new NotFoundError(`seller ${sellerId} has no webhook`);
+    }
   }
 
   /** Inside the transaction that finishes an export: the notification is enqueued with it or not at all. */
   async enqueueExportFinished(
-    trx: Db,
+    tx: Repositories,
     sellerId: string,
     exportId: string,
     status: 'DONE' | 'ERROR',
   ): Promise<void> {
-    const hook = await trx
-      .selectFrom('seller_webhooks')
-      .select('seller_id')
-      .where('seller_id', '=', sellerId)
-      .executeTakeFirst();
-    if (!hook) return;
+    if (!(await tx.webhooks.get(sellerId))) return;
     const payload: WebhookPayload = {
       sellerId,
       event: {
@@ -125,7 +107,7 @@ export class WebhookService {
         eventTime: this.clock.now().toISOString(),
       },
     };
-    await this.jobs.enqueue(trx, {
+    await tx.jobs.enqueue({
       queue: WEBHOOK_QUEUE,
       sellerId,
       payload,
@@ -137,37 +119,31 @@ export class WebhookService {
   /** The job: POST the event, signed; a non-2xx answer or a network error is retried with backoff. */
   handler(timeoutMs = 10_000) {
     return async (job: JobContext<WebhookPayload>): Promise<void> => {
-      const row = await this.db
-        .selectFrom('seller_webhooks')
-        .selectAll()
-        .where('seller_id', '=', job.payload.sellerId)
-        .executeTakeFirst();
+      const row = await this.store.webhooks.get(job.payload.sellerId);
       if (!row) return; // removed since: nothing to deliver
       const body = JSON.stringify(job.payload.event);
       const signature = signWebhook(row.secret, body, Math.floor(this.clock.now().getTime() / 1000));
-      let res: Response;
+      let status: number;
       try {
-        res = await fetch(row.url, {
-          method: 'POST',
-          headers: {
+        status = await this.transport.post(
+          row.url,
+          {
             'content-type': 'application/json',
             [SIGNATURE_HEADER]: signature,
             'user-agent': 'invoicehub-webhook/1',
           },
           body,
-          redirect: 'manual',
-          signal: AbortSignal.any([job.signal, AbortSignal.timeout(timeoutMs)]),
-        });
+          AbortSignal.any([job.signal, AbortSignal.timeout(timeoutMs)]),
+        );
       } catch (err) {
         throw new Error(`webhook ${row.url} unreachable: ${(err as Error).message}`);
       }
-      await res.body?.cancel();
-      if (res.status >= 200 && res.status < 300) return;
+      if (status >= 200 && status < 300) return;
       // 4xx other than 408/429 will not get better by retrying.
-      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-        throw new PermanentJobError(`webhook ${row.url} answered ${res.status}`);
+      if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+        throw new PermanentJobError(`webhook ${row.url} answered ${status}`);
       }
-      throw new Error(`webhook ${row.url} answered ${res.status}`);
+      throw new Error(`webhook ${row.url} answered ${status}`);
     };
   }
 }

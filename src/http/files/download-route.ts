@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { BlobInfo, BlobStore } from '../../infra/blobs/blob-store.js';
 import {
   DOWNLOAD_ACTION,
   InvalidSignedUrlError,
   type SignedObject,
   type UrlSigner,
-} from '../../infra/blobs/signed-urls.js';
+} from '../../core/downloads/url-signer.js';
+import type { BlobInfo, BlobStore } from '../../core/ports/blob-store.js';
 
 export interface DownloadRouteOptions {
   store: BlobStore;

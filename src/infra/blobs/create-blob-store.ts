@@ -1,7 +1,7 @@
 import path from 'node:path';
+import type { BlobStore } from '../../core/ports/blob-store.js';
+import type { Clock } from '../../core/ports/clock.js';
 import type { Config } from '../../main/config.js';
-import type { Clock } from '../clock.js';
-import type { BlobStore } from './blob-store.js';
 import { DiskBlobStore } from './disk-store.js';
 import { S3BlobStore } from './s3-store.js';
 

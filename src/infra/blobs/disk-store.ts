@@ -4,7 +4,6 @@ import { constants, createWriteStream, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type Clock, systemClock } from '../clock.js';
 import {
   assertValidContentType,
   assertValidKey,
@@ -14,7 +13,9 @@ import {
   BlobKeyError,
   type BlobStore,
   type PutOptions,
-} from './blob-store.js';
+} from '../../core/ports/blob-store.js';
+import type { Clock } from '../../core/ports/clock.js';
+import { systemClock } from '../clock.js';
 
 /**
  * Layout under `root` (`<DATA_DIR>/blobs`):

@@ -19,7 +19,7 @@ import {
   type BlobInfo,
   type BlobStore,
   type PutOptions,
-} from './blob-store.js';
+} from '../../core/ports/blob-store.js';
 
 export interface S3BlobStoreOptions {
   bucket: string;

@@ -1,23 +1,14 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
-import { type Clock, systemClock } from '../clock.js';
+import type { Clock } from '../../core/ports/clock.js';
+import type { Ids } from '../../core/ports/ids.js';
+import type { EnqueueSpec } from '../../core/ports/jobs.js';
+import { systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
-import { type Ids, systemIds } from '../ids.js';
+import { systemIds } from '../ids.js';
 import { type JobRow, type JobStatus, type JobsTable, toJobRow } from './jobs-schema.js';
 
 /** The database or a transaction on it: callers enqueue in the transaction that writes their record. */
 export type Executor = Kysely<DB>;
-
-export interface EnqueueSpec<P = unknown> {
-  /** The job type; a worker claims only the queues it has handlers for. */
-  queue: string;
-  payload: P;
-  sellerId?: string | null;
-  /** Not before this time (default: now). */
-  runAt?: Date;
-  maxAttempts?: number;
-  /** Enqueue once: a second enqueue with the same queue and key returns the first job's id. */
-  dedupeKey?: string;
-}
 
 /**
  * Proof of ownership of one claim. Every write after the claim is fenced on all three fields, so a

@@ -1,29 +1,12 @@
 import os from 'node:os';
-import { type Clock, systemClock } from '../clock.js';
-import { type Ids, systemIds } from '../ids.js';
-import type { ClaimedJob, Executor, JobQueue } from './queue.js';
-
-/** What a handler sees. Handlers must be idempotent: after a crash the same job runs again. */
-export interface JobContext<P = unknown> {
-  id: string;
-  queue: string;
-  payload: P;
-  /** The last checkpoint saved by an earlier attempt (e.g. a keyset cursor), or null. */
-  progress: unknown;
-  /** 1 on the first run. */
-  attempt: number;
-  maxAttempts: number;
-  sellerId: string | null;
-  /** Aborted when the lease is lost or on shutdown after the drain time: stop promptly. */
-  signal: AbortSignal;
-  /**
-   * Saves progress; pass the transaction that writes the step's effects so both commit together.
-   * Throws LeaseLostError (rolling that transaction back) when the job is no longer ours.
-   */
-  checkpoint(progress: unknown, trx?: Executor): Promise<void>;
-}
-
-export type JobHandler<P = unknown> = (job: JobContext<P>) => Promise<void>;
+import type { Clock } from '../../core/ports/clock.js';
+import type { Ids } from '../../core/ports/ids.js';
+import type { JobContext, JobHandler } from '../../core/ports/jobs.js';
+import { PermanentJobError } from '../../core/ports/jobs.js';
+import { systemClock } from '../clock.js';
+import { executorOf } from '../db/store.js';
+import { systemIds } from '../ids.js';
+import type { ClaimedJob, JobQueue } from './queue.js';
 
 /** Pino-compatible. */
 export interface JobLogger {
@@ -49,11 +32,6 @@ export interface JobWorkerOptions {
   maxErrorDelayMs?: number;
   /** Called once per finished run, e.g. to feed metrics. */
   onOutcome?: (queue: string, outcome: JobOutcome, seconds: number) => void;
-}
-
-/** Throw from a handler to bury the job at once instead of retrying. */
-export class PermanentJobError extends Error {
-  override name = 'PermanentJobError';
 }
 
 export class LeaseLostError extends Error {
@@ -248,8 +226,8 @@ export class JobWorker {
         maxAttempts: job.maxAttempts,
         sellerId: job.sellerId,
         signal: run.controller.signal,
-        checkpoint: async (progress, trx) => {
-          if (!(await this.queue.checkpoint(lease, progress, trx))) {
+        checkpoint: async (progress, tx) => {
+          if (!(await this.queue.checkpoint(lease, progress, tx && executorOf(tx)))) {
             throw new LeaseLostError(job.id);
           }
         },

@@ -1,24 +1,9 @@
 import yauzl from 'yauzl';
-
-export interface ZipEntryReader {
-  name: string;
-  /** Declared uncompressed size (checked again while reading: declarations lie in zip bombs). */
-  size: number;
-  isDirectory: boolean;
-  /** Reads the entry, failing with ZipEntryTooLargeError past `limit` bytes. */
-  read(limit: number): Promise<Buffer>;
-}
-
-export class ZipEntryTooLargeError extends Error {
-  constructor(
-    readonly entry: string,
-    readonly limit: number,
-  ) {
-    super(`${entry} is larger than ${limit} bytes`);
-  }
-}
-
-export class InvalidZipError extends Error {}
+import {
+  type ArchiveEntry,
+  InvalidArchiveError as InvalidZipError,
+  EntryTooLargeError as ZipEntryTooLargeError,
+} from '../../core/ports/archives.js';
 
 function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -29,7 +14,7 @@ function openZip(file: string): Promise<yauzl.ZipFile> {
 }
 
 /** Entries of a ZIP file one at a time: the next entry is read only when the caller asks. */
-export async function* zipEntries(file: string): AsyncGenerator<ZipEntryReader> {
+export async function* zipEntries(file: string): AsyncGenerator<ArchiveEntry> {
   const zip = await openZip(file);
   try {
     while (true) {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { Zip, type ZipInputFile } from 'fflate';
+import type { ArchiveWriter } from '../../core/ports/archives.js';
 
 const gzip = promisify(zlib.gzip);
 
@@ -26,7 +27,7 @@ export const ZIP_BACKLOG_BYTES = 64 * 1024;
  * `add` resolves when the entry is queued and the window has room; it waits while the consumer of
  * `stream` is slower than us (back-pressure all the way to the database reader).
  */
-export class ZipStreamWriter {
+export class ZipStreamWriter implements ArchiveWriter {
   readonly stream: Readable;
   private readonly zip: Zip;
   private readonly pending: { name: string; size: number; work: Promise<Buffer> }[] = [];

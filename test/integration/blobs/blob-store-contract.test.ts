@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobKeyError } from '../../../src/infra/blobs/blob-store.js';
+import { BlobKeyError } from '../../../src/core/ports/blob-store.js';
 import {
   backends,
   collect,

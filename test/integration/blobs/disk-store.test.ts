@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BlobKeyError } from '../../../src/infra/blobs/blob-store.js';
+import { BlobKeyError } from '../../../src/core/ports/blob-store.js';
 import { DiskBlobStore } from '../../../src/infra/blobs/disk-store.js';
 import { ManualClock } from '../../../src/infra/clock.js';
 import { collect, readAll } from './helpers.js';

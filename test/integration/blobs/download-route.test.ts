@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOWNLOAD_ACTION, UrlSigner } from '../../../src/core/downloads/url-signer.js';
+import type { BlobStore } from '../../../src/core/ports/blob-store.js';
 import {
   contentDisposition,
   downloadRoutes,
   downloadUrl,
   redactFileToken,
 } from '../../../src/http/files/download-route.js';
-import type { BlobStore } from '../../../src/infra/blobs/blob-store.js';
-import { DOWNLOAD_ACTION, UrlSigner } from '../../../src/infra/blobs/signed-urls.js';
 import { ManualClock } from '../../../src/infra/clock.js';
 import { backends, digestOf, generatedBody, MiB, type TestBackend, uniquePrefix } from './helpers.js';
 

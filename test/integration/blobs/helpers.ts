@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { BlobStore } from '../../../src/infra/blobs/blob-store.js';
+import type { BlobStore } from '../../../src/core/ports/blob-store.js';
 import { DiskBlobStore } from '../../../src/infra/blobs/disk-store.js';
 import { S3BlobStore } from '../../../src/infra/blobs/s3-store.js';
 import { startS3Server } from '../../support/s3-server.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BlobStore } from '../../../src/infra/blobs/blob-store.js';
+import type { BlobStore } from '../../../src/core/ports/blob-store.js';
 import { createBlobStore } from '../../../src/infra/blobs/create-blob-store.js';
 import { DiskBlobStore } from '../../../src/infra/blobs/disk-store.js';
 import { type Db, openDatabase } from '../../../src/infra/db/database.js';

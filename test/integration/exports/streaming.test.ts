@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PutOptions } from '../../../src/infra/blobs/blob-store.js';
+import type { PutOptions } from '../../../src/core/ports/blob-store.js';
 import { DiskBlobStore } from '../../../src/infra/blobs/disk-store.js';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../support/app.js';
 import { DelegatingBlobStore } from '../../support/delegating-store.js';

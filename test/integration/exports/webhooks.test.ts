@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PutOptions } from '../../../src/infra/blobs/blob-store.js';
+import type { PutOptions } from '../../../src/core/ports/blob-store.js';
 import { DiskBlobStore } from '../../../src/infra/blobs/disk-store.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { DelegatingBlobStore } from '../../support/delegating-store.js';

@@ -8,9 +8,8 @@ import {
 } from '../../../src/core/government/government-job.js';
 import type { InvoiceIssuer } from '../../../src/core/government/issuer.js';
 import { SandboxIssuer } from '../../../src/core/government/sandbox-issuer.js';
-import type { BlobStore } from '../../../src/infra/blobs/blob-store.js';
-import { governmentRepo } from '../../../src/infra/db/repos/government-repo.js';
-import type { JobContext } from '../../../src/infra/jobs/worker.js';
+import type { BlobStore } from '../../../src/core/ports/blob-store.js';
+import type { JobContext } from '../../../src/core/ports/jobs.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { accessTokenFor, expectSpApiError } from '../../support/expect-errors.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
@@ -77,10 +76,10 @@ describe('government invoice job: crash safety, numbering, limits', () => {
     invoiceType: 'REMITTANCE',
     transactionType: 'INBOUND_SHIPMENT',
   });
-  const row = (shipmentId: string) => governmentRepo.get(t.deps.db.db, seller.sellerId, shipmentId);
+  const row = (shipmentId: string) => t.deps.store.government.get(seller.sellerId, shipmentId);
   const handler = (over: Partial<GovernmentJobDeps>) =>
     governmentJobHandler({
-      db: t.deps.db.db,
+      store: t.deps.store,
       blobs: t.deps.blobs,
       clock: t.clock,
       ingest: t.deps.services.ingest,
@@ -185,7 +184,7 @@ describe('government invoice job: crash safety, numbering, limits', () => {
     await handler({ issuer })(jobOf(payload, 2, 2));
     const status = await t.deps.services.government.status(scope, lookup('sh-unreachable'));
     expect(status.status).toBe('ERROR');
-    expect(status.invoiceErrors?.[0]?.errorCode).toBe('999');
+    expect(status.errors?.[0]?.errorCode).toBe('999');
     expect((await row('sh-unreachable'))?.number).toBeNull(); // the number is free again
 
     await create('sh-unreachable');

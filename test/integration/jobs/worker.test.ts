@@ -1,13 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type JobContext, PermanentJobError } from '../../../src/core/ports/jobs.js';
 import { JobQueue } from '../../../src/infra/jobs/queue.js';
-import {
-  type JobContext,
-  type JobOutcome,
-  JobWorker,
-  type JobWorkerOptions,
-  PermanentJobError,
-} from '../../../src/infra/jobs/worker.js';
+import { type JobOutcome, JobWorker, type JobWorkerOptions } from '../../../src/infra/jobs/worker.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
 import { memoryLogger, sleep, waitFor } from './support.js';
 

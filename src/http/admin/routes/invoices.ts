@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { InvalidInputError, TooLargeError } from '../../../core/errors.js';
-import { type BulkItemResult, ingestZip, summarize } from '../../../core/invoices/bulk-ingest.js';
+import { type BulkItemResult, summarize } from '../../../core/invoices/bulk-ingest.js';
 import { checkIngestMeta } from '../../../core/invoices/classification.js';
 import type { AppDeps } from '../../../main/deps.js';
 
@@ -83,7 +83,7 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: AppDeps): P
         });
         await pipeline(body, limiter, fs.createWriteStream(file));
         const results: BulkItemResult[] = [];
-        for await (const r of ingestZip(ingest, file, maxXmlBytes, request.query)) results.push(r);
+        for await (const r of ingest.ingestZip(file, request.query)) results.push(r);
         return { summary: summarize(results), results };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { InvalidInputError } from '../../../core/errors.js';
 import { sellerView } from '../../../core/sellers/sellers-service.js';
-import { isUuid } from '../../../core/text.js';
 import type { AppDeps } from '../../../main/deps.js';
 
 const tags = ['sellers'];
@@ -27,16 +25,6 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-/** Keyset cursor for the seller list: base64url of "createdAt|sellerId". */
-function decodeAfter(after: string | undefined) {
-  if (after === undefined) return undefined;
-  const [createdAt, sellerId] = Buffer.from(after, 'base64url').toString('utf8').split('|');
-  const date = new Date(createdAt ?? '');
-  if (!sellerId || !isUuid(sellerId) || Number.isNaN(date.getTime()))
-    throw InvalidInputError.field('query.after', 'is not a cursor from this API');
-  return { createdAt: date, sellerId };
-}
-
 export async function sellerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { sellers } = deps.services;
 
@@ -50,20 +38,8 @@ export async function sellerRoutes(app: FastifyInstance, deps: AppDeps): Promise
     '/admin/v1/sellers',
     { schema: { tags, querystring: ListQuery } },
     async (request) => {
-      const limit = request.query.limit ?? 100;
-      const rows = await sellers.list(limit + 1, decodeAfter(request.query.after));
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        sellers: page.map(sellerView),
-        ...(rows.length > limit && last
-          ? {
-              next: Buffer.from(`${new Date(last.created_at).toISOString()}|${last.seller_id}`).toString(
-                'base64url',
-              ),
-            }
-          : {}),
-      };
+      const page = await sellers.list(request.query.limit ?? 100, request.query.after);
+      return { sellers: page.items, ...(page.cursor ? { next: page.cursor } : {}) };
     },
   );
 

@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../../main/deps.js';
 import { sellerOf } from '../plugin.js';
+import { spApiExport, spApiPage } from '../presenters.js';
 import {
   Export,
   ExportInvoicesRequest,
@@ -50,7 +51,10 @@ export async function exportRoutes(app: FastifyInstance, deps: AppDeps): Promise
         response: withErrors({ 200: GetInvoicesExportsResponse }),
       },
     },
-    async (request) => exports.list(sellerOf(request), request.query),
+    async (request) => {
+      const page = await exports.list(sellerOf(request), request.query);
+      return spApiPage({ ...page, items: page.items.map(spApiExport) }, 'exports');
+    },
   );
 
   app.get<{ Params: { exportId: string } }>(
@@ -64,7 +68,9 @@ export async function exportRoutes(app: FastifyInstance, deps: AppDeps): Promise
         response: withErrors({ 200: Type.Object({ export: Export }) }),
       },
     },
-    async (request) => ({ export: await exports.get(sellerOf(request), request.params.exportId) }),
+    async (request) => ({
+      export: spApiExport(await exports.get(sellerOf(request), request.params.exportId)),
+    }),
   );
 
   app.get<{ Params: { invoicesDocumentId: string } }>(
@@ -85,8 +91,9 @@ export async function exportRoutes(app: FastifyInstance, deps: AppDeps): Promise
         }),
       },
     },
-    async (request) => ({
-      invoicesDocument: await exports.document(sellerOf(request), request.params.invoicesDocumentId),
-    }),
+    async (request) => {
+      const doc = await exports.document(sellerOf(request), request.params.invoicesDocumentId);
+      return { invoicesDocument: { invoicesDocumentId: doc.documentId, invoicesDocumentUrl: doc.url } };
+    },
   );
 }

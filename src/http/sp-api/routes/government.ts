@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../../main/deps.js';
 import { sellerOf } from '../plugin.js';
+import { spApiGovernmentStatus } from '../presenters.js';
 import {
   GovernmentInvoiceDocumentQuery,
   GovernmentInvoiceRequest,
@@ -48,7 +49,7 @@ export async function governmentRoutes(app: FastifyInstance, deps: AppDeps): Pro
         response: withErrors({ 200: GovernmentInvoiceStatusResponse }),
       },
     },
-    async (request) => government.status(sellerOf(request), request.query),
+    async (request) => spApiGovernmentStatus(await government.status(sellerOf(request), request.query)),
   );
 
   app.get<{ Querystring: Static<typeof GovernmentInvoiceDocumentQuery>; Params: { shipmentId: string } }>(

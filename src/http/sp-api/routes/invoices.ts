@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../../main/deps.js';
 import { sellerOf } from '../plugin.js';
+import { spApiInvoice, spApiPage } from '../presenters.js';
 import {
   GetInvoiceResponse,
   GetInvoicesAttributesResponse,
@@ -47,7 +48,8 @@ export async function invoiceRoutes(app: FastifyInstance, deps: AppDeps): Promis
     },
     async (request) => {
       const q = request.query;
-      return queries.getInvoices(sellerOf(request), { ...q, statuses: splitCsv(q.statuses) });
+      const page = await queries.getInvoices(sellerOf(request), { ...q, statuses: splitCsv(q.statuses) });
+      return spApiPage({ ...page, items: page.items.map(spApiInvoice) }, 'invoices');
     },
   );
 
@@ -63,10 +65,8 @@ export async function invoiceRoutes(app: FastifyInstance, deps: AppDeps): Promis
       },
     },
     async (request) => ({
-      invoice: await queries.getInvoice(
-        sellerOf(request),
-        request.query.marketplaceId,
-        request.params.invoiceId,
+      invoice: spApiInvoice(
+        await queries.getInvoice(sellerOf(request), request.query.marketplaceId, request.params.invoiceId),
       ),
     }),
   );

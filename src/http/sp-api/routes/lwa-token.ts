@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { OAuthError, type TokenRequest } from '../../../core/credentials/lwa-service.js';
+import type { TokenRequest } from '../../../core/credentials/lwa-service.js';
+import { OAuthError } from '../../../core/credentials/oauth-error.js';
 import type { AppDeps } from '../../../main/deps.js';
 import { toDomainError } from '../../shared/fastify-errors.js';
 

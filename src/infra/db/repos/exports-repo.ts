@@ -1,119 +1,110 @@
-import type { Insertable, Selectable } from 'kysely';
+import type {
+  ExportCursor,
+  ExportDocumentRecord,
+  ExportRecord,
+  ExportsFilter,
+  ExportsRepository,
+} from '../../../core/exports/exports-repository.js';
+import type { InvoiceFilter } from '../../../core/invoices/invoice-records.js';
 import type { Db } from '../database.js';
-import type { ExportDocumentsTable, InvoiceExportsTable } from '../schema.js';
 
-export type ExportRow = Selectable<InvoiceExportsTable>;
-export type ExportDocumentRow = Selectable<ExportDocumentsTable>;
+/** The filter is kept as JSON, its dates as ISO strings. */
+function withFilter<R extends { filter: unknown }>(row: R): Omit<R, 'filter'> & { filter: InvoiceFilter } {
+  const f = (typeof row.filter === 'string' ? JSON.parse(row.filter) : row.filter) as InvoiceFilter;
+  return { ...row, filter: { ...f, start: new Date(f.start), end: new Date(f.end) } };
+}
 
-export const exportsRepo = {
-  insert(db: Db, row: Insertable<InvoiceExportsTable>) {
-    return db.insertInto('invoice_exports').values(row).execute();
-  },
+export class KyselyExportsRepository implements ExportsRepository {
+  constructor(private readonly db: Db) {}
 
-  get(db: Db, sellerId: string, exportId: string) {
-    return db
+  async insert(record: ExportRecord): Promise<void> {
+    await this.db
+      .insertInto('invoice_exports')
+      .values({ ...record, filter: JSON.stringify(record.filter) })
+      .execute();
+  }
+
+  async get(sellerId: string, exportId: string): Promise<ExportRecord | undefined> {
+    const row = await this.db
       .selectFrom('invoice_exports')
       .selectAll()
       .where('seller_id', '=', sellerId)
       .where('export_id', '=', exportId)
       .executeTakeFirst();
-  },
+    return row && withFilter(row);
+  }
 
-  update(db: Db, sellerId: string, exportId: string, changes: Partial<Insertable<InvoiceExportsTable>>) {
-    return db
+  async update(sellerId: string, exportId: string, changes: Partial<ExportRecord>): Promise<void> {
+    const { filter: _never, ...values } = changes;
+    await this.db
       .updateTable('invoice_exports')
-      .set(changes)
+      .set(values)
       .where('seller_id', '=', sellerId)
       .where('export_id', '=', exportId)
       .execute();
-  },
+  }
 
-  /** Keyset page of a seller's exports in a marketplace and creation window, newest first. */
-  page(
-    db: Db,
-    f: { sellerId: string; marketplaceId: string; start: Date; end: Date; status?: string | undefined },
-    limit: number,
-    after?: { createdAt: string; exportId: string },
-  ) {
-    let q = db
+  async page(f: ExportsFilter, limit: number, after?: ExportCursor): Promise<ExportRecord[]> {
+    let q = this.db
       .selectFrom('invoice_exports')
       .selectAll()
       .where('seller_id', '=', f.sellerId)
       .where('marketplace_id', '=', f.marketplaceId)
       .where('created_at', '>=', f.start)
       .where('created_at', '<=', f.end);
-    if (f.status) q = q.where('status', '=', f.status as ExportRow['status']);
+    if (f.status) q = q.where('status', '=', f.status as ExportRecord['status']);
     if (after) {
       q = q.where((eb) =>
         eb(eb.refTuple('created_at', 'export_id'), '<', eb.tuple(new Date(after.createdAt), after.exportId)),
       );
     }
-    return q.orderBy('created_at', 'desc').orderBy('export_id', 'desc').limit(limit).execute();
-  },
+    const rows = await q.orderBy('created_at', 'desc').orderBy('export_id', 'desc').limit(limit).execute();
+    return rows.map(withFilter);
+  }
 
-  documentIds(db: Db, sellerId: string, exportIds: string[]) {
-    if (!exportIds.length) return Promise.resolve([] as { export_id: string; document_id: string }[]);
-    return db
+  async documentIds(sellerId: string, exportIds: string[]) {
+    if (!exportIds.length) return [];
+    return this.db
       .selectFrom('export_documents')
       .select(['export_id', 'document_id'])
       .where('seller_id', '=', sellerId)
       .where('export_id', 'in', exportIds)
       .orderBy('part')
       .execute();
-  },
+  }
 
-  document(db: Db, sellerId: string, documentId: string) {
-    return db
+  document(sellerId: string, documentId: string): Promise<ExportDocumentRecord | undefined> {
+    return this.db
       .selectFrom('export_documents')
       .selectAll()
       .where('seller_id', '=', sellerId)
       .where('document_id', '=', documentId)
       .executeTakeFirst();
-  },
+  }
 
-  documentByPart(db: Db, sellerId: string, exportId: string, part: number) {
-    return db
-      .selectFrom('export_documents')
-      .selectAll()
-      .where('seller_id', '=', sellerId)
-      .where('export_id', '=', exportId)
-      .where('part', '=', part)
-      .executeTakeFirst();
-  },
-
-  insertDocument(db: Db, row: Insertable<ExportDocumentsTable>) {
-    return db
+  async insertDocument(record: ExportDocumentRecord): Promise<void> {
+    await this.db
       .insertInto('export_documents')
-      .values(row)
+      .values(record)
       .onConflict((oc) => oc.columns(['seller_id', 'export_id', 'part']).doNothing())
       .execute();
-  },
+  }
 
-  /** Exports past retention, a batch at a time. */
-  expired(db: Db, now: Date, limit: number) {
-    return db
+  expired(now: Date, limit: number) {
+    return this.db
       .selectFrom('invoice_exports')
       .select(['seller_id', 'export_id'])
       .where('expires_at', '<', now)
       .orderBy('expires_at')
       .limit(limit)
       .execute();
-  },
+  }
 
-  delete(db: Db, sellerId: string, exportId: string) {
-    return db
+  async delete(sellerId: string, exportId: string): Promise<void> {
+    await this.db
       .deleteFrom('invoice_exports')
       .where('seller_id', '=', sellerId)
       .where('export_id', '=', exportId)
       .execute();
-  },
-
-  blobKeysOf(db: Db, sellerId: string, exportId: string) {
-    return db
-      .selectFrom('export_documents')
-      .select('blob_key')
-      .where('seller_id', '=', sellerId)
-      .where('export_id', '=', exportId)
-      .execute();
-  },
-};
+  }
+}

@@ -1,9 +1,10 @@
-import { type Insertable, type Selectable, sql } from 'kysely';
+import { sql } from 'kysely';
+import type {
+  OrderItemRecord,
+  OrderRecord,
+  OrdersRepository,
+} from '../../../core/orders/orders-repository.js';
 import type { Db } from '../database.js';
-import type { OrderItemsTable, OrdersTable } from '../schema.js';
-
-export type OrderRow = Selectable<OrdersTable>;
-export type OrderItemRow = Selectable<OrderItemsTable>;
 
 function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -11,35 +12,37 @@ function chunks<T>(list: T[], size: number): T[][] {
   return out;
 }
 
-export const ordersRepo = {
-  get(db: Db, sellerId: string, orderId: string) {
-    return db
+export class KyselyOrdersRepository implements OrdersRepository {
+  constructor(private readonly db: Db) {}
+
+  get(sellerId: string, orderId: string) {
+    return this.db
       .selectFrom('orders')
       .selectAll()
       .where('seller_id', '=', sellerId)
       .where('order_id', '=', orderId)
       .executeTakeFirst();
-  },
+  }
 
-  items(db: Db, sellerId: string, orderId: string) {
-    return db
+  items(sellerId: string, orderId: string) {
+    return this.db
       .selectFrom('order_items')
       .selectAll()
       .where('seller_id', '=', sellerId)
       .where('order_id', '=', orderId)
       .orderBy('order_item_id')
       .execute();
-  },
+  }
 
   /**
    * Inserts or replaces orders in three statements whatever their number; items keep what was
    * attached to them (access keys) across updates, and items no longer listed are removed.
    */
   async upsertMany(
-    db: Db,
-    orders: Insertable<OrdersTable>[],
-    items: Omit<Insertable<OrderItemsTable>, 'access_key'>[],
+    orders: OrderRecord[],
+    items: Omit<OrderItemRecord, 'access_key'>[],
   ): Promise<Map<string, 'created' | 'updated'>> {
+    const db = this.db;
     const outcomes = new Map<string, 'created' | 'updated'>();
     for (const chunk of chunks(orders, 1000)) {
       const rows = await db
@@ -82,5 +85,5 @@ export const ordersRepo = {
         .execute();
     }
     return outcomes;
-  },
-};
+  }
+}

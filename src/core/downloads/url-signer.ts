@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { UnauthorizedError } from '../../core/errors.js';
-import type { Clock } from '../clock.js';
-import { assertValidKey } from './blob-store.js';
+import { UnauthorizedError } from '../errors.js';
+import { assertValidKey } from '../ports/blob-store.js';
+import type { Clock } from '../ports/clock.js';
 
 /**
  * Server-signed download tokens, the same for every blob backend (S3 presigned URLs are not used, so

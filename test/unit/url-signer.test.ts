@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UnauthorizedError } from '../../../src/core/errors.js';
-import { BlobKeyError } from '../../../src/infra/blobs/blob-store.js';
-import { DOWNLOAD_ACTION, InvalidSignedUrlError, UrlSigner } from '../../../src/infra/blobs/signed-urls.js';
-import { ManualClock } from '../../../src/infra/clock.js';
+import { DOWNLOAD_ACTION, InvalidSignedUrlError, UrlSigner } from '../../src/core/downloads/url-signer.js';
+import { UnauthorizedError } from '../../src/core/errors.js';
+import { BlobKeyError } from '../../src/core/ports/blob-store.js';
+import { ManualClock } from '../../src/infra/clock.js';
 
 const SECRET = 'a-test-signing-secret-of-at-least-32-chars';
 const KEY = 'exports/seller-1/export-9/part-0001.zip';

@@ -1,0 +1,62 @@
+import type {
+  EventRecord,
+  InvoiceCursor,
+  InvoiceFilter,
+  InvoiceListRecord,
+  InvoiceRecord,
+  NewInvoice,
+} from './invoice-records.js';
+
+/** The invoice store: invoices, their original documents and NF-e events. Every call is tenant-first. */
+export interface InvoicesRepository {
+  byId(sellerId: string, invoiceId: string): Promise<InvoiceRecord | undefined>;
+  byAccessKey(sellerId: string, accessKey: string): Promise<InvoiceRecord | undefined>;
+  /** Other keys with the same (model, series, number): a contingency re-issue or a duplicate. */
+  sameNumberOtherKey(
+    sellerId: string,
+    model: string,
+    series: string,
+    number: string,
+    accessKey: string,
+  ): Promise<{ invoice_id: string; access_key: string }[]>;
+  insert(invoice: NewInvoice): Promise<void>;
+  /** Many new invoices in a few statements (the batch ingestion fast path). */
+  insertMany(invoices: NewInvoice[]): Promise<void>;
+  /** Of these keys, the ones that already have an invoice or an event. */
+  keysWithHistory(sellerId: string, keys: string[]): Promise<Set<string>>;
+  /** `model/series/number` triples already stored among these numbers. */
+  takenNumbers(sellerId: string, numbers: string[]): Promise<Set<string>>;
+  /** Updates the invoice's fields, and its document when `xml` is given. */
+  replaceDocument(
+    sellerId: string,
+    invoiceId: string,
+    changes: Partial<InvoiceRecord>,
+    xml: Uint8Array | null,
+  ): Promise<void>;
+  document(sellerId: string, invoiceId: string): Promise<Uint8Array | undefined>;
+  /** One keyset page of a filtered listing, ordered by (issued_at, invoice_id). */
+  page(
+    filter: InvoiceFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after?: InvoiceCursor,
+  ): Promise<InvoiceListRecord[]>;
+  /** Ids and original bytes, ascending, of invoices stored before `snapshot`. */
+  exportPage(
+    filter: InvoiceFilter,
+    snapshot: Date,
+    limit: number,
+    after?: InvoiceCursor,
+  ): Promise<{ invoice_id: string; issued_at: Date; xml: Uint8Array }[]>;
+  /** Inserts unless the same (key, type, sequence) is already stored. */
+  insertEvent(event: EventRecord & { xml: Uint8Array }): Promise<void>;
+  event(
+    sellerId: string,
+    accessKey: string,
+    eventType: string,
+    sequence: number,
+  ): Promise<EventRecord | undefined>;
+  eventsFor(sellerId: string, accessKey: string): Promise<EventRecord[]>;
+  markEventsApplied(sellerId: string, accessKey: string, at: Date): Promise<void>;
+  countBySeller(sellerId: string): Promise<number>;
+}

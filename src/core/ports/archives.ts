@@ -1,0 +1,40 @@
+import type { Readable } from 'node:stream';
+
+/** One entry of an archive being read; the next entry is read only when the caller asks. */
+export interface ArchiveEntry {
+  name: string;
+  /** Declared uncompressed size (checked again while reading: declarations lie in ZIP bombs). */
+  size: number;
+  isDirectory: boolean;
+  /** Reads the entry, failing with EntryTooLargeError past `limit` bytes. */
+  read(limit: number): Promise<Uint8Array>;
+}
+
+/** The entries of a ZIP file, in order; fails with InvalidArchiveError when it is not one. */
+export type ArchiveReader = (file: string) => AsyncIterable<ArchiveEntry>;
+
+/** A ZIP written as a stream, entry by entry, with bounded memory. */
+export interface ArchiveWriter {
+  /** The archive's bytes; `add` waits while its consumer is slower (back-pressure). */
+  readonly stream: Readable;
+  readonly entryCount: number;
+  /** Uncompressed bytes added so far. */
+  readonly bytesIn: number;
+  add(name: string, bytes: Uint8Array): Promise<void>;
+  finish(): Promise<void>;
+  /** Stops at once; the stream errors with `err`. */
+  abort(err: Error): void;
+}
+
+export type ArchiveWriterFactory = (opts: { mtime: Date }) => ArchiveWriter;
+
+export class InvalidArchiveError extends Error {}
+
+export class EntryTooLargeError extends Error {
+  constructor(
+    readonly entry: string,
+    readonly limit: number,
+  ) {
+    super(`${entry} is larger than ${limit} bytes`);
+  }
+}

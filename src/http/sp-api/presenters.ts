@@ -1,0 +1,53 @@
+import type { ExportView } from '../../core/exports/export-service.js';
+import type { GovernmentInvoiceStatus } from '../../core/government/government-service.js';
+import type { InvoiceSummary } from '../../core/invoices/invoice-view.js';
+import type { Page } from '../../core/paging/keyset.js';
+
+/** The core's neutral views in the shapes of Amazon's InvoicesApiModel_2024-06-19. */
+
+/** `Invoice`. */
+export function spApiInvoice(v: InvoiceSummary) {
+  return {
+    date: v.issuedAt,
+    errorCode: v.errorCode,
+    externalInvoiceId: v.number,
+    govResponse: v.govResponse,
+    id: v.id,
+    invoiceType: v.invoiceType,
+    series: v.series,
+    status: v.status,
+    transactionIds: v.transactionIds,
+    transactionType: v.transactionType,
+  };
+}
+
+/** `Export`. */
+export function spApiExport(v: ExportView) {
+  return {
+    errorMessage: v.errorMessage,
+    exportId: v.exportId,
+    ...(v.finishedAt ? { generateExportFinishedAt: v.finishedAt } : {}),
+    ...(v.startedAt ? { generateExportStartedAt: v.startedAt } : {}),
+    invoicesDocumentIds: v.documentIds,
+    status: v.status,
+  };
+}
+
+/** A page as SP-API lists it: the items under `key`, `nextToken` unless it is the last page. */
+export function spApiPage<T, K extends string>(
+  page: Page<T>,
+  key: K,
+): Record<K, T[]> & { nextToken?: string } {
+  return { [key]: page.items, ...(page.cursor ? { nextToken: page.cursor } : {}) } as Record<K, T[]> & {
+    nextToken?: string;
+  };
+}
+
+/** `GovernmentInvoiceStatusResponse`. */
+export function spApiGovernmentStatus(v: GovernmentInvoiceStatus) {
+  return {
+    status: v.status,
+    ...(v.accessKey !== undefined ? { invoiceExternalDocumentId: v.accessKey } : {}),
+    ...(v.errors ? { invoiceErrors: v.errors } : {}),
+  };
+}
