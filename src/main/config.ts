@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { DEFAULT_RATE_PLANS, type RatePlan } from '../core/rate-limit/plans.js';
+import type { RatePlan } from '../core/rate-limit/rate-plan.js';
+import type { BlobSettings } from '../infra/blobs/create-blob-store.js';
+import { SPAPI_RATE_PLANS } from '../http/sp-api/rate-plans.js';
 
 /**
  * The whole configuration, read once from the environment at boot. Variable names are a contract:
@@ -23,14 +25,7 @@ export interface Config {
   workerEnabled: boolean;
   signingSecret: string | undefined;
   blobBackend: 'disk' | 's3';
-  s3: {
-    endpoint: string | undefined;
-    region: string;
-    bucket: string | undefined;
-    accessKeyId: string | undefined;
-    secretAccessKey: string | undefined;
-    forcePathStyle: boolean;
-  };
+  s3: BlobSettings['s3'];
   downloadUrlTtlSeconds: number;
   exportRetentionDays: number;
   exportMaxEntries: number;
@@ -88,7 +83,7 @@ function optionalText(check?: (v: string) => string | undefined) {
 }
 
 function parseRatePlans(raw: string | undefined): Record<string, RatePlan> {
-  const plans: Record<string, RatePlan> = structuredClone(DEFAULT_RATE_PLANS);
+  const plans: Record<string, RatePlan> = structuredClone(SPAPI_RATE_PLANS);
   if (raw === undefined || raw.trim() === '') return plans;
   let parsed: unknown;
   try {
@@ -100,9 +95,9 @@ function parseRatePlans(raw: string | undefined): Record<string, RatePlan> {
     throw new VarProblem('must be a JSON object {"<operationId>": {"rate": n, "burst": n}}');
   }
   for (const [operation, plan] of Object.entries(parsed)) {
-    if (!(operation in DEFAULT_RATE_PLANS)) {
+    if (!(operation in SPAPI_RATE_PLANS)) {
       throw new VarProblem(
-        `unknown operation "${operation}" (known: ${Object.keys(DEFAULT_RATE_PLANS).join(', ')})`,
+        `unknown operation "${operation}" (known: ${Object.keys(SPAPI_RATE_PLANS).join(', ')})`,
       );
     }
     const p = plan as { rate?: unknown; burst?: unknown };

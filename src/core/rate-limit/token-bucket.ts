@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.js';
-import type { RatePlan } from './plans.js';
+import type { RatePlan } from './rate-plan.js';
 
 export interface TakeResult {
   allowed: boolean;

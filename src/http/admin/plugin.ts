@@ -1,9 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { TooLargeError, UnauthorizedError } from '../../core/errors.js';
-import type { AppDeps } from '../../main/deps.js';
-import { toDomainError } from '../shared/fastify-errors.js';
-import { renderProblem } from './problem.js';
+import { UnauthorizedError } from '../../core/errors.js';
+import type { HttpDeps } from '../http-deps.js';
 import { invoiceAdminRoutes } from './routes/invoices.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { orderRoutes } from './routes/orders.js';
@@ -17,27 +15,13 @@ function tokenMatches(given: string, expected: string): boolean {
 }
 
 /** The operator API under /admin/v1: Bearer ADMIN_TOKEN, RFC 9457 problem details. */
-export async function adminPlugin(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function adminPlugin(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   app.addHook('onRequest', async (request) => {
     const auth = request.headers.authorization ?? '';
     const token = /^bearer\s+/i.test(auth) ? auth.replace(/^bearer\s+/i, '').trim() : '';
     if (!token || !tokenMatches(token, deps.adminToken)) {
       throw new UnauthorizedError('a valid operator token is required: Authorization: Bearer <ADMIN_TOKEN>');
     }
-  });
-
-  app.setErrorHandler((err, request, reply) => {
-    let domain = toDomainError(err);
-    if (domain instanceof TooLargeError && domain.limitBytes === 0) {
-      domain = new TooLargeError(
-        `request body is larger than ${request.routeOptions.bodyLimit ?? 'the limit'} bytes`,
-        0,
-      );
-    }
-    if (!domain) request.log.error({ err }, 'unhandled error');
-    const problem = renderProblem(domain);
-    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
-    return reply.code(problem.status).type('application/problem+json').send(problem);
   });
 
   await app.register(sellerRoutes, deps);

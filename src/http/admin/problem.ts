@@ -1,4 +1,6 @@
-import type { DomainError, FieldProblem } from '../../core/errors.js';
+import type { FastifyReply } from 'fastify';
+import { type DomainError, type FieldProblem, TooLargeError } from '../../core/errors.js';
+import { toDomainError } from '../shared/fastify-errors.js';
 
 /** RFC 9457 problem details, the operator API's one error shape. */
 export interface Problem {
@@ -39,4 +41,17 @@ export function renderProblem(err: DomainError | null): Problem {
     detail: err.message,
     ...(problems.length ? { errors: problems } : {}),
   };
+}
+
+/** Sends any error as problem details (the operator API's one error path); unexpected ones are logged. */
+export function sendProblem(reply: FastifyReply, err: unknown): FastifyReply {
+  let domain = toDomainError(err);
+  if (domain instanceof TooLargeError && domain.limitBytes === 0) {
+    const limit = reply.request.routeOptions.bodyLimit;
+    domain = new TooLargeError(`request body is larger than ${limit ?? 'the limit'} bytes`, 0);
+  }
+  if (!domain) reply.request.log.error({ err }, 'unhandled error');
+  const problem = renderProblem(domain);
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+  return reply.code(problem.status).type('application/problem+json').send(problem);
 }

@@ -1,4 +1,6 @@
-import type { DomainError } from '../../core/errors.js';
+import type { FastifyReply } from 'fastify';
+import { type DomainError, QuotaExceededError } from '../../core/errors.js';
+import { toDomainError } from '../shared/fastify-errors.js';
 
 export interface SpApiError {
   code: string;
@@ -66,4 +68,13 @@ export function renderSpApiError(err: DomainError | null): {
         err.message,
       );
   }
+}
+
+/** Sends any error in SP-API's shape (the dialect's one error path); unexpected ones are logged as bugs. */
+export function sendSpApiError(reply: FastifyReply, err: unknown): FastifyReply {
+  const domain = toDomainError(err);
+  const { status, body } = renderSpApiError(domain);
+  if (!domain) reply.request.log.error({ err }, 'unhandled error');
+  if (domain instanceof QuotaExceededError) reply.header('retry-after', Math.ceil(domain.retryAfterSeconds));
+  return reply.code(status).header('x-amzn-RequestId', reply.request.id).type('application/json').send(body);
 }

@@ -1,10 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/credentials/lwa-service.js';
 import { QuotaExceededError } from '../../core/errors.js';
 import type { SellerScope } from '../../core/invoices/invoice-queries.js';
-import type { AppDeps } from '../../main/deps.js';
-import { toDomainError } from '../shared/fastify-errors.js';
-import { renderSpApiError } from './errors.js';
+import type { HttpDeps } from '../http-deps.js';
 import { exportRoutes } from './routes/exports.js';
 import { governmentRoutes } from './routes/government.js';
 import { invoiceRoutes } from './routes/invoices.js';
@@ -33,20 +31,12 @@ function accessToken(request: FastifyRequest): string | undefined {
   return undefined;
 }
 
-export function sendSpApiError(reply: FastifyReply, err: unknown): FastifyReply {
-  const domain = toDomainError(err);
-  const { status, body } = renderSpApiError(domain);
-  if (!domain) reply.request.log.error({ err }, 'unhandled error');
-  if (domain instanceof QuotaExceededError) reply.header('retry-after', Math.ceil(domain.retryAfterSeconds));
-  return reply.code(status).type('application/json').send(body);
-}
-
 /**
  * The SP-API Invoices dialect, mounted at Amazon's own paths. Every request gets
  * `x-amzn-RequestId`; authenticated operations pass maintenance, auth and their token bucket
  * before validation, so an unauthenticated caller learns nothing about parameters.
  */
-export async function spApiPlugin(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function spApiPlugin(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { services, rateBuckets, config } = deps;
 
   app.addHook('onRequest', async (request, reply) => {
@@ -71,8 +61,6 @@ export async function spApiPlugin(app: FastifyInstance, deps: AppDeps): Promise<
       );
     }
   });
-
-  app.setErrorHandler((err, _request, reply) => sendSpApiError(reply, err));
 
   await app.register(invoiceRoutes, deps);
   await app.register(exportRoutes, deps);

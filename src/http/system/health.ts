@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../main/deps.js';
+import type { HttpDeps } from '../http-deps.js';
 
 /** Liveness never touches dependencies; readiness does (a load balancer drains us when it fails). */
-export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   let draining = false;
   app.addHook('onClose', async () => {
     draining = true;

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram } from 'prom-client';
-import type { AppDeps } from '../../main/deps.js';
+import type { HttpDeps } from '../http-deps.js';
 
 /** Prometheus metrics at /metrics: process defaults plus requests by route and status. */
-export async function metricsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function metricsRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const registry = deps.metrics;
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({

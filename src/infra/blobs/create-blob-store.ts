@@ -1,12 +1,25 @@
 import path from 'node:path';
 import type { BlobStore } from '../../core/ports/blob-store.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { Config } from '../../main/config.js';
 import { DiskBlobStore } from './disk-store.js';
 import { S3BlobStore } from './s3-store.js';
 
+/** What the blob stores are configured with (BLOB_BACKEND, DATA_DIR and the S3_* variables). */
+export interface BlobSettings {
+  blobBackend: 'disk' | 's3';
+  dataDir: string;
+  s3: {
+    endpoint: string | undefined;
+    region: string;
+    bucket: string | undefined;
+    accessKeyId: string | undefined;
+    secretAccessKey: string | undefined;
+    forcePathStyle: boolean;
+  };
+}
+
 /** The blob store the configuration asks for: files under `<DATA_DIR>/blobs`, or an S3 bucket. */
-export function createBlobStore(config: Config, deps: { clock?: Clock } = {}): BlobStore {
+export function createBlobStore(config: BlobSettings, deps: { clock?: Clock } = {}): BlobStore {
   if (config.blobBackend === 's3') {
     const { bucket, ...s3 } = config.s3;
     if (!bucket) throw new Error('S3_BUCKET is required when BLOB_BACKEND=s3');

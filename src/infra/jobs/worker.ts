@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Clock } from '../../core/ports/clock.js';
 import type { Ids } from '../../core/ports/ids.js';
-import type { JobContext, JobHandler } from '../../core/ports/jobs.js';
+import type { JobHandler } from '../../core/ports/jobs.js';
 import { PermanentJobError } from '../../core/ports/jobs.js';
 import { systemClock } from '../clock.js';
 import { executorOf } from '../db/store.js';

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidInputError, TooLargeError } from '../../../core/errors.js';
 import { type BulkItemResult, summarize } from '../../../core/invoices/bulk-ingest.js';
 import { checkIngestMeta } from '../../../core/invoices/classification.js';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 
 const tags = ['invoices'];
 const IngestQuery = Type.Object(
@@ -32,7 +32,7 @@ const STATUS_OF = {
   'event-pending': 202,
 };
 
-export async function invoiceAdminRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { ingest } = deps.services;
   const { maxXmlBytes, maxBulkBytes } = deps.config;
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 import { checkAgainst } from '../../shared/validation.js';
 
 const Item = Type.Object(
@@ -27,7 +27,7 @@ export const OrderBody = Type.Object(
 const OrderList = Type.Array(OrderBody, { minItems: 1, maxItems: 1000 });
 type Order = Static<typeof OrderBody>;
 
-export async function orderRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function orderRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { orders } = deps.services;
 
   // One order or an array of them; validated by hand so errors name the right shape.

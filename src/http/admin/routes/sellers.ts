@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { sellerView } from '../../../core/sellers/sellers-service.js';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 
 const tags = ['sellers'];
 const NewSeller = Type.Object(
@@ -25,7 +25,7 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export async function sellerRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function sellerRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { sellers } = deps.services;
 
   app.post<{ Body: Static<typeof NewSeller> }>(

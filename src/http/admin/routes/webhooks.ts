@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 
 const Body = Type.Object(
   { url: Type.String({ minLength: 1, maxLength: 2000 }), secret: Type.Optional(Type.String()) },
@@ -8,7 +8,7 @@ const Body = Type.Object(
 );
 
 /** Per-seller webhook for export notifications (signed with the secret shown when it is set). */
-export async function webhookRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function webhookRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { webhooks, sellers } = deps.services;
   const path = '/admin/v1/sellers/:sellerId/webhook';
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 import { sellerOf } from '../plugin.js';
 import { spApiExport, spApiPage } from '../presenters.js';
 import {
@@ -15,7 +15,7 @@ const BASE = '/tax/invoices/2024-06-19';
 const tags = ['exports'];
 
 /** createInvoicesExport, getInvoicesExports, getInvoicesExport, getInvoicesDocument. */
-export async function exportRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function exportRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { exports } = deps.services;
 
   app.post<{ Body: Static<typeof ExportInvoicesRequest> }>(

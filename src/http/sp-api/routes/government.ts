@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 import { sellerOf } from '../plugin.js';
 import { spApiGovernmentStatus } from '../presenters.js';
 import {
@@ -16,7 +16,7 @@ const BASE = '/tax/invoices/2024-06-19';
 const tags = ['government invoices'];
 
 /** createGovernmentInvoice, getGovernmentInvoiceStatus, getGovernmentInvoiceDocument. */
-export async function governmentRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function governmentRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { government } = deps.services;
 
   app.post<{ Body: Static<typeof GovernmentInvoiceRequest> }>(

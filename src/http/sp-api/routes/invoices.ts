@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 import { sellerOf } from '../plugin.js';
 import { spApiInvoice, spApiPage } from '../presenters.js';
 import {
@@ -16,7 +16,7 @@ import {
 const BASE = '/tax/invoices/2024-06-19';
 const tags = ['invoices'];
 
-export async function invoiceRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function invoiceRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { queries } = deps.services;
 
   app.get<{ Querystring: Static<typeof MarketplaceQuery> }>(

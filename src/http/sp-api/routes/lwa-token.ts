@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TokenRequest } from '../../../core/credentials/lwa-service.js';
 import { OAuthError } from '../../../core/credentials/oauth-error.js';
-import type { AppDeps } from '../../../main/deps.js';
+import type { HttpDeps } from '../../http-deps.js';
 import { toDomainError } from '../../shared/fastify-errors.js';
 
 /**
@@ -35,28 +35,34 @@ const STATUS: Record<OAuthError['code'], number> = {
   invalid_scope: 400,
 };
 
+/** Sends any error in OAuth's shape `{error, error_description}` (the token endpoint's one error path). */
+export function sendOAuthError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof OAuthError) {
+    return reply.code(STATUS[err.code]).send({ error: err.code, error_description: err.message });
+  }
+  const domain = toDomainError(err);
+  const send = (status: number, error: string, description: string) =>
+    reply.code(status).type('application/json').send({ error, error_description: description });
+  switch (domain?.kind) {
+    case 'invalid':
+    case 'too_large':
+      return send(400, 'invalid_request', domain.message);
+    case 'not_found':
+      return send(404, 'invalid_request', domain.message);
+    case 'maintenance':
+    case 'unavailable':
+      return send(503, 'temporarily_unavailable', domain.message);
+  }
+  reply.request.log.error({ err }, 'token endpoint failed');
+  return send(500, 'server_error', 'internal error');
+}
+
 /** Login with Amazon's token endpoint at its real path, `/auth/o2/token`. */
-export async function lwaTokenRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function lwaTokenRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
     done(null, parseLenientForm(body as string)),
   );
 
-  app.setErrorHandler((err, request, reply) => {
-    if (err instanceof OAuthError) {
-      return reply.code(STATUS[err.code]).send({ error: err.code, error_description: err.message });
-    }
-    const domain = toDomainError(err);
-    if (domain?.kind === 'invalid' || domain?.kind === 'too_large') {
-      return reply.code(400).send({ error: 'invalid_request', error_description: domain.message });
-    }
-    if (domain?.kind === 'maintenance' || domain?.kind === 'unavailable') {
-      return reply.code(503).send({ error: 'temporarily_unavailable', error_description: domain.message });
-    }
-    request.log.error({ err }, 'token endpoint failed');
-    return reply.code(500).send({ error: 'server_error', error_description: 'internal error' });
-  });
-
-  // Other methods answer in LWA's shape too (not the app-wide SP-API 404).
   app.route({
     method: ['GET', 'PUT', 'PATCH', 'DELETE'],
     url: '/auth/o2/token',

@@ -1,11 +1,7 @@
-/** A token bucket: `rate` tokens per second refill, `burst` capacity. */
-export interface RatePlan {
-  rate: number;
-  burst: number;
-}
+import type { RatePlan } from '../../core/rate-limit/rate-plan.js';
 
 /** Amazon's published usage plans for SP-API Invoices v2024-06-19 (docs/sp-api.md). */
-export const DEFAULT_RATE_PLANS: Readonly<Record<string, RatePlan>> = Object.freeze({
+export const SPAPI_RATE_PLANS: Readonly<Record<string, RatePlan>> = Object.freeze({
   getInvoicesAttributes: { rate: 1, burst: 1 },
   getInvoices: { rate: 0.1, burst: 20 },
   getInvoice: { rate: 2, burst: 15 },

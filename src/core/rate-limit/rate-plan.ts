@@ -1,0 +1,5 @@
+/** A token bucket: `rate` tokens per second refill, `burst` capacity. */
+export interface RatePlan {
+  rate: number;
+  burst: number;
+}

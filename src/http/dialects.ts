@@ -1,0 +1,75 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { adminPlugin } from './admin/plugin.js';
+import { sendProblem } from './admin/problem.js';
+import type { HttpDeps } from './http-deps.js';
+import { sendSpApiError } from './sp-api/errors.js';
+import { spApiPlugin } from './sp-api/plugin.js';
+import { lwaTokenRoutes, sendOAuthError } from './sp-api/routes/lwa-token.js';
+
+/**
+ * One API surface in front of the core: where it is mounted, its routes (with their own auth, rate
+ * plans and presenters) and the one function that sends any error in its shape. The app mounts the
+ * list, and routes everything that fails before a route runs (unknown paths, unparseable URLs) to
+ * the surface the URL was aimed at.
+ */
+export interface Dialect {
+  name: string;
+  /** Paths under this prefix belong to the surface; the longest matching prefix wins. */
+  prefix: string;
+  plugin: FastifyPluginAsync<HttpDeps>;
+  sendError(reply: FastifyReply, err: unknown): FastifyReply;
+  /** Served at /docs/<name> as its own OpenAPI document, generated from the route schemas. */
+  docs?: { title: string; description: string };
+}
+
+export const DIALECTS: readonly Dialect[] = [
+  {
+    name: 'sp-api',
+    prefix: '/',
+    plugin: spApiPlugin,
+    sendError: sendSpApiError,
+    docs: {
+      title: 'invoicehub: SP-API Invoices v2024-06-19',
+      description: "Amazon's Invoices API (Brazil NF-e) at its real paths.",
+    },
+  },
+  { name: 'lwa', prefix: '/auth/', plugin: lwaTokenRoutes, sendError: sendOAuthError },
+  {
+    name: 'admin',
+    prefix: '/admin/',
+    plugin: adminPlugin,
+    sendError: sendProblem,
+    docs: {
+      title: 'invoicehub: operator API',
+      description: 'Onboard sellers, load NF-e and orders, run the marketplace.',
+    },
+  },
+];
+
+/** The surface a URL is aimed at (SP-API's paths sit at the root, so it is the fallback). */
+export function dialectFor(url: string): Dialect {
+  let best = DIALECTS[0] as Dialect;
+  for (const d of DIALECTS) if (url.startsWith(d.prefix) && d.prefix.length > best.prefix.length) best = d;
+  return best;
+}
+
+/** Mounts every dialect in its own scope, with its error handler and, if documented, its OpenAPI. */
+export async function registerDialects(app: FastifyInstance, deps: HttpDeps): Promise<void> {
+  for (const dialect of DIALECTS) {
+    await app.register(async (scope) => {
+      scope.setErrorHandler((err, _request, reply) => dialect.sendError(reply, err));
+      if (dialect.docs) {
+        await scope.register(swagger, {
+          openapi: { info: { ...dialect.docs, version: '0.1.0' } },
+        });
+        await scope.register(swaggerUi, {
+          routePrefix: `/docs/${dialect.name}`,
+          uiConfig: { docExpansion: 'list' },
+        });
+      }
+      await scope.register(dialect.plugin, deps);
+    });
+  }
+}
