@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { RatePlan } from '../core/rate-limit/rate-plan.js';
-import type { BlobSettings } from '../infra/blobs/create-blob-store.js';
 import { SPAPI_RATE_PLANS } from '../http/sp-api/rate-plans.js';
+import type { BlobSettings } from '../infra/blobs/create-blob-store.js';
 
 /**
  * The whole configuration, read once from the environment at boot. Variable names are a contract:
