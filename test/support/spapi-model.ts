@@ -1,24 +1,8 @@
 import fs from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { closeObjects } from './closed-schema.js';
 import { SP_API_MODEL } from './fixture-files.js';
-
-/** Object schemas of the model, closed: a field we add that Amazon's model lacks is a failure. */
-function closeObjects(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(closeObjects);
-  if (!node || typeof node !== 'object') return node;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k.startsWith('x-') || k === 'example') continue;
-    out[k] =
-      k === 'properties'
-        ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closeObjects(s)]))
-        : closeObjects(v);
-  }
-  if (out.type === 'object' && out.properties && out.additionalProperties === undefined)
-    out.additionalProperties = false;
-  return out;
-}
 
 /**
  * Amazon's own examples of getInvoicesAttributes carry a `description` beside each `value` that the
