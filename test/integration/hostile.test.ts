@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../src/core/marketplaces.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { accessTokenFor, countRows } from '../support/expect-errors.js';
 import { createSeller, ingest, invoiceXml, nextCnpj, type Seller } from '../support/fixtures.js';
@@ -18,7 +19,6 @@ import {
  * A table-driven sweep of every route with garbage. Each answer must be < 500, in the shape and
  * content type of the dialect the route belongs to, and nothing may be stored by any of it.
  */
-const BRAZIL = 'A2Q3Y263D00KWC';
 const SP = '/tax/invoices/2024-06-19';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const XML = { 'content-type': 'application/xml' };

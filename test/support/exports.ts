@@ -8,7 +8,7 @@ export { type InvoicesApi, sdkFor, waitFor };
 import { unzip } from './unzip.js';
 import { buildZip } from './zip.js';
 
-export const BRAZIL = 'A2Q3Y263D00KWC';
+export { BRAZIL } from '../../src/core/marketplaces.js';
 
 export interface SpApiExport {
   exportId: string;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import {
   accessTokenFor,
@@ -9,8 +10,6 @@ import {
   tokenRequest,
 } from '../../support/expect-errors.js';
 import { createSeller, invoiceXml, type Seller } from '../../support/fixtures.js';
-
-const BRAZIL = 'A2Q3Y263D00KWC';
 
 describe('maintenance mode', () => {
   let t: TestApp;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import type { OrderView } from '../../../src/core/orders/orders-service.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { countRows, expectProblem } from '../../support/expect-errors.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 
-const BRAZIL = 'A2Q3Y263D00KWC';
 const STATUSES = ['pending', 'ready_to_ship', 'shipped', 'delivered', 'canceled', 'returned'];
 
 describe('operator API: orders', () => {

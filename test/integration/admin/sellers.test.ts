@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { makeCnpj } from '../../../src/core/nfe/cnpj.js';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../support/app.js';
 import {
@@ -12,7 +13,6 @@ import {
 } from '../../support/expect-errors.js';
 import { createSeller, nextCnpj } from '../../support/fixtures.js';
 
-const BRAZIL = 'A2Q3Y263D00KWC';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface Issued {

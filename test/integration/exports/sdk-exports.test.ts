@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
 import { expectLinkExpiresAfter30s, type InvoicesApi, rejection, sdkFor } from '../../support/sdk.js';
 import { validateSpApi } from '../../support/spapi-model.js';
 import { unzip } from '../../support/unzip.js';
-
-const BRAZIL = 'A2Q3Y263D00KWC';
 
 describe('SP-API exports through the official SDK', () => {
   let t: TestApp;

@@ -8,6 +8,7 @@ import {
 } from '../../../src/core/government/government-job.js';
 import type { InvoiceIssuer } from '../../../src/core/government/issuer.js';
 import { SandboxIssuer } from '../../../src/core/government/sandbox-issuer.js';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import type { BlobStore } from '../../../src/core/ports/blob-store.js';
 import type { JobContext } from '../../../src/core/ports/jobs.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
@@ -15,7 +16,6 @@ import { accessTokenFor, expectSpApiError } from '../../support/expect-errors.js
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
 import { withJobs } from '../jobs/support.js';
 
-const BRAZIL = 'A2Q3Y263D00KWC';
 const CARRIER = {
   contextType: 'CarrierDetailsContext',
   name: 'Transportadora Teste',

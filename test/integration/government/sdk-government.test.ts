@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { isValidAccessKey, parseAccessKey } from '../../../src/core/nfe/access-key.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
 import { expectLinkExpiresAfter30s, type InvoicesApi, rejection, sdkFor } from '../../support/sdk.js';
 import { readSpApiModel, validateSpApi } from '../../support/spapi-model.js';
-
-const BRAZIL = 'A2Q3Y263D00KWC';
 
 interface GovernmentBody {
   marketplaceId: string;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '../../../src/core/credentials/secrets.js';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { expectLwaError, expectSpApiError, spApi, tokenRequest } from '../../support/expect-errors.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 
-const BRAZIL = 'A2Q3Y263D00KWC';
 const FORM = 'application/x-www-form-urlencoded';
 
 interface Token {

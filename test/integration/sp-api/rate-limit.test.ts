@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { accessTokenFor, expectSpApiError, spApi } from '../../support/expect-errors.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
-
-const BRAZIL = 'A2Q3Y263D00KWC';
 
 describe('SP-API token buckets per seller and operation', () => {
   let t: TestApp;

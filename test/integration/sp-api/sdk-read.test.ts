@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
 import { rejection, sdkClient } from '../../support/sdk.js';
 import { validateSpApi } from '../../support/spapi-model.js';
-
-const BRAZIL = 'A2Q3Y263D00KWC';
 
 describe('SP-API Invoices read operations through the official SDK', () => {
   let t: TestApp;
