@@ -2,17 +2,11 @@ import type { FastifyError } from 'fastify';
 import { DomainError, InvalidInputError, TooLargeError, UnavailableError } from '../../core/errors.js';
 import { problemsFromValidation } from './validation.js';
 
-/** Errors a dependency raises while it is down or restarting: the request can be retried. */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-]);
+/**
+ * Network errors of a backing service reached outside the store (object storage): the request can
+ * be retried. Database errors arrive already translated by infra (src/infra/db/db-errors.ts).
+ */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE']);
 
 /**
  * Maps whatever reached an error handler onto the core's typed errors, so each dialect renders
@@ -46,13 +40,6 @@ export function toDomainError(err: unknown): DomainError | null {
   }
   if (e.statusCode === 413) return new TooLargeError('request body is too large', 0);
   if (e.statusCode === 415) return InvalidInputError.field('content-type', e.message);
-  // SQLSTATE class 22 (data exception): the database refused a value the request carried (NUL in
-  // text, a malformed uuid, a timestamp out of range). Input the core failed to screen, not a bug
-  // of the service's state: a 400, and the transaction it ran in is already rolled back.
-  const sqlState = (e as { code?: unknown }).code;
-  if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
-    return InvalidInputError.field('request', 'holds a value that cannot be stored or compared');
-  }
   if (UNAVAILABLE_CODES.has((e as { code?: string }).code ?? '')) {
     return new UnavailableError('a backing service is unavailable; retry shortly');
   }
