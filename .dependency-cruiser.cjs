@@ -32,6 +32,13 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/(main/|cli\\.ts$)' },
       to: { path: '^src/main/' },
     },
+    {
+      name: 'no-runtime-cycles',
+      comment: 'Modules that need each other at run time are one idea split in two (type-only imports are fine).',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../core/demo/demo-data.js';
 import type { IssuedCredentials } from '../core/sellers/sellers-service.js';
+import type { JobWorker } from '../infra/jobs/worker.js';
 import { buildApp } from './app.js';
 import { type Config, publicBaseUrl } from './config.js';
 import { type AppDeps, createDeps, resolveAdminToken } from './deps.js';
@@ -65,6 +66,24 @@ function banner(
   console.log(lines.join('\n'));
 }
 
+/**
+ * Listens on HOST:PORT, points download links at the public base URL and starts the in-process
+ * worker unless WORKER_ENABLED=false: what `serve` and the tests share.
+ */
+export async function listen(
+  app: FastifyInstance,
+  deps: AppDeps,
+): Promise<{ url: string; port: number; worker: JobWorker | undefined }> {
+  const { config } = deps;
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = publicBaseUrl(config, port);
+  deps.baseUrl.current = url;
+  const worker = config.workerEnabled ? await startWorker(deps, app.log) : undefined;
+  return { url, port, worker };
+}
+
 /** `invoicehub serve`: open, migrate, seed, listen; drain on SIGINT/SIGTERM. */
 export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
   const deps = await createDeps(config);
@@ -72,12 +91,7 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
   try {
     const demo = await ensureDemo(deps);
     app = await buildApp(deps);
-    await app.listen({ port: config.port, host: config.host });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    const url = publicBaseUrl(config, port);
-    deps.baseUrl.current = url;
-    const worker = config.workerEnabled ? await startWorker(deps, app.log) : undefined;
+    const { url, worker } = await listen(app, deps);
     if (!opts.quiet) banner(url, { ...resolveAdminToken(config), fromEnv: Boolean(config.adminToken) }, demo);
     const running = app;
     let closing: Promise<void> | undefined;

@@ -57,6 +57,169 @@ function uuidFrom(rand: () => number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+type DemoKind = 'sale' | 'return' | 'remittance';
+
+const TYPES: Record<DemoKind, { invoiceType: string; transactionType: string }> = {
+  sale: { invoiceType: 'CUSTOMER_SALES', transactionType: 'CUSTOMER_SALES' },
+  return: { invoiceType: 'SYMBOLIC_RETURN', transactionType: 'CUSTOMER_SALES_SYMBOLIC' },
+  remittance: { invoiceType: 'REMITTANCE', transactionType: 'INBOUND_SHIPMENT' },
+};
+
+/** Mostly authorized; some rejected; some cancelled in the two encodings a distribution file carries. */
+function demoOutcome(rand: () => number, n: number, issuedAt: Date): NfeBuildOutcome {
+  const roll = rand();
+  if (roll < 0.86) {
+    return {
+      kind: 'authorized',
+      protocol: `1352${String(n).padStart(11, '0')}`,
+      at: new Date(issuedAt.getTime() + 15_000),
+    };
+  }
+  if (roll < 0.93) {
+    return {
+      kind: 'rejected',
+      cStat: '539',
+      xMotivo: 'Rejeicao: Duplicidade de NF-e com diferenca na Chave de Acesso',
+      at: issuedAt,
+    };
+  }
+  const at = new Date(issuedAt.getTime() + 60_000);
+  return roll < 0.96 ? { kind: 'cancelled-cstat101', at } : { kind: 'cancelled-embedded-event', at };
+}
+
+/** One generated document with what comes with it: its order (sales) and a later cancellation. */
+interface DemoDocument {
+  item: BatchItem;
+  accessKey: string;
+  txId: string;
+  order?: OrderInput;
+  cancellation?: Buffer;
+}
+
+function demoDocument(
+  rand: () => number,
+  n: number,
+  issuedAt: Date,
+  seller: { sellerId: string; cnpj: string },
+  lastSale: { key: string; txId: string } | undefined,
+): DemoDocument & { kind: DemoKind } {
+  const roll = rand();
+  const kind: DemoKind = lastSale && roll < 0.2 ? 'return' : roll < 0.3 ? 'remittance' : 'sale';
+  const outcome = demoOutcome(rand, n, issuedAt);
+  const product = PRODUCTS[Math.floor(rand() * PRODUCTS.length)] ?? PRODUCTS[0];
+  const quantity = 1 + Math.floor(rand() * 3);
+  const txId = kind === 'return' && lastSale ? lastSale.txId : uuidFrom(rand);
+  const cfop = kind === 'remittance' ? '5905' : kind === 'return' ? '1949' : '5102';
+  const marketplaceCd = { cnpj: makeCnpj('159876540001'), name: 'Centro de Distribuicao Marketplace' };
+  const { xml, accessKey } = buildNfeXml({
+    cUF: '35',
+    issuedAt,
+    emitter: { cnpj: seller.cnpj, name: DEMO_SELLER_NAME, uf: 'SP', ie: '110042490114' },
+    recipient:
+      kind === 'sale'
+        ? { cpf: makeCpf(String(100_000_000 + Math.floor(rand() * 800_000_000))), name: 'Cliente Final' }
+        : marketplaceCd,
+    series: kind === 'remittance' ? 2 : 1,
+    number: n,
+    natOp: { remittance: 'Remessa para deposito', return: 'Retorno simbolico', sale: 'Venda de mercadoria' }[
+      kind
+    ],
+    tpNF: kind === 'return' ? '0' : '1',
+    items: [{ code: product[0], description: product[1], cfop, quantity, unitPrice: product[2] }],
+    ...(kind === 'return' && lastSale ? { referencedKeys: [lastSale.key] } : {}),
+    intermediary: { cnpj: marketplaceCd.cnpj, sellerId: 'DEMO-SELLER' },
+    outcome,
+  });
+  const orderId =
+    kind === 'sale'
+      ? `702-${String(n).padStart(7, '0')}-${String(n * 7)
+          .slice(-7)
+          .padStart(7, '0')}`
+      : undefined;
+  const doc: DemoDocument & { kind: DemoKind } = {
+    kind,
+    accessKey,
+    txId,
+    item: {
+      bytes: Buffer.from(xml),
+      meta: {
+        marketplaceId: BRAZIL,
+        ...TYPES[kind],
+        ...(kind !== 'remittance'
+          ? { transactionIdentifierName: 'BUSINESS_TRANSACTION_ID', transactionIdentifierId: txId }
+          : {}),
+        ...(orderId ? { orderId } : {}),
+      },
+    },
+  };
+  // A few authorized sales are cancelled afterwards by a separate event document (third encoding).
+  if (outcome.kind === 'authorized' && rand() < 0.02) {
+    doc.cancellation = Buffer.from(
+      buildCancellationEventXml({
+        accessKey,
+        cnpj: seller.cnpj,
+        at: new Date(issuedAt.getTime() + 3_600_000),
+        protocol: outcome.protocol,
+        justification: 'Pedido cancelado pelo cliente antes do envio',
+      }),
+    );
+  }
+  if (orderId) {
+    doc.order = {
+      orderId,
+      sellerId: seller.sellerId,
+      marketplaceId: BRAZIL,
+      orderNumber: String(100_000 + n),
+      createdAt: new Date(issuedAt.getTime() - 3_600_000).toISOString(),
+      status: outcome.kind === 'authorized' ? 'shipped' : 'pending',
+      items: [{ orderItemId: `${n}01`, sku: product[0], status: 'shipped' }],
+    };
+  }
+  return doc;
+}
+
+/** Documents, cancellations and orders waiting to go through the real ingestion, a batch at a time. */
+class DemoBatch {
+  private documents: BatchItem[] = [];
+  private cancellations: Buffer[] = [];
+  private orders: OrderInput[] = [];
+
+  constructor(
+    private readonly deps: { ingest: IngestService; orders: OrdersService },
+    private readonly summary: DemoSummary,
+  ) {}
+
+  get size(): number {
+    return this.documents.length;
+  }
+
+  add(doc: DemoDocument): void {
+    this.documents.push(doc.item);
+    if (doc.cancellation) this.cancellations.push(doc.cancellation);
+    if (doc.order) this.orders.push(doc.order);
+  }
+
+  async flush(): Promise<void> {
+    const { summary } = this;
+    for (const r of await this.deps.ingest.ingestMany(this.documents)) {
+      if (!r.ok) throw new Error(`demo document rejected: ${r.message}`);
+      const status = r.result.invoice?.status ?? 'PENDING';
+      summary.byStatus[status] = (summary.byStatus[status] ?? 0) + 1;
+      summary.invoices++;
+    }
+    for (const r of await this.deps.ingest.ingestMany(this.cancellations.map((bytes) => ({ bytes })))) {
+      if (!r.ok) throw new Error(`demo event rejected: ${r.message}`);
+      summary.byStatus['AUTHORIZED'] = (summary.byStatus['AUTHORIZED'] ?? 0) - 1;
+      summary.byStatus['CANCELED'] = (summary.byStatus['CANCELED'] ?? 0) + 1;
+      summary.events++;
+    }
+    if (this.orders.length) summary.orders += (await this.deps.orders.upsertMany(this.orders)).length;
+    this.documents = [];
+    this.cancellations = [];
+    this.orders = [];
+  }
+}
+
 /**
  * Generates a marketplace's worth of NF-e for one seller and feeds it through the real ingestion
  * path: sales with their symbolic returns (sharing a BUSINESS_TRANSACTION_ID), remittances, a mix
@@ -72,134 +235,20 @@ export async function generateDemo(
   const now = deps.clock.now().getTime();
   const spanMs = (opts.days ?? 30) * 86_400_000;
   const summary: DemoSummary = { invoices: 0, events: 0, orders: 0, byStatus: {} };
-  const orders: OrderInput[] = [];
-  const emitter = { cnpj, name: DEMO_SELLER_NAME, uf: 'SP', ie: '110042490114' };
-  const start = opts.startAt ?? 0;
+  const batch = new DemoBatch(deps, summary);
   let lastSale: { key: string; txId: string } | undefined;
-  let batch: BatchItem[] = [];
-  let cancellations: Buffer[] = [];
-  const flush = async () => {
-    for (const r of await deps.ingest.ingestMany(batch)) {
-      if (!r.ok) throw new Error(`demo document rejected: ${r.message}`);
-      const status = r.result.invoice?.status ?? 'PENDING';
-      summary.byStatus[status] = (summary.byStatus[status] ?? 0) + 1;
-      summary.invoices++;
-    }
-    for (const r of await deps.ingest.ingestMany(cancellations.map((bytes) => ({ bytes })))) {
-      if (!r.ok) throw new Error(`demo event rejected: ${r.message}`);
-      summary.byStatus['AUTHORIZED'] = (summary.byStatus['AUTHORIZED'] ?? 0) - 1;
-      summary.byStatus['CANCELED'] = (summary.byStatus['CANCELED'] ?? 0) + 1;
-      summary.events++;
-    }
-    if (orders.length) summary.orders += (await deps.orders.upsertMany(orders.splice(0))).length;
-    batch = [];
-    cancellations = [];
-  };
-
   for (let i = 0; i < opts.invoices; i++) {
-    const n = start + i + 1;
+    const n = (opts.startAt ?? 0) + i + 1;
     // One in ten lands in the last 24 hours, so a default getInvoices call finds something.
     const ago = i % 10 === 0 ? rand() * 86_400_000 * 0.9 : rand() * spanMs;
     const issuedAt = new Date(Math.floor((now - ago) / 1000) * 1000);
-    const roll = rand();
-    const kind = lastSale && roll < 0.2 ? 'return' : roll < 0.3 ? 'remittance' : 'sale';
-    const status = rand();
-    const outcome: NfeBuildOutcome =
-      status < 0.86
-        ? {
-            kind: 'authorized',
-            protocol: `1352${String(n).padStart(11, '0')}`,
-            at: new Date(issuedAt.getTime() + 15_000),
-          }
-        : status < 0.93
-          ? {
-              kind: 'rejected',
-              cStat: '539',
-              xMotivo: 'Rejeicao: Duplicidade de NF-e com diferenca na Chave de Acesso',
-              at: issuedAt,
-            }
-          : status < 0.96
-            ? { kind: 'cancelled-cstat101', at: new Date(issuedAt.getTime() + 60_000) }
-            : { kind: 'cancelled-embedded-event', at: new Date(issuedAt.getTime() + 60_000) };
-    const product = PRODUCTS[Math.floor(rand() * PRODUCTS.length)] ?? PRODUCTS[0];
-    const quantity = 1 + Math.floor(rand() * 3);
-    const txId = kind === 'return' && lastSale ? lastSale.txId : uuidFrom(rand);
-    const cfop = kind === 'remittance' ? '5905' : kind === 'return' ? '1949' : '5102';
-    const { xml, accessKey } = buildNfeXml({
-      cUF: '35',
-      issuedAt,
-      emitter,
-      recipient:
-        kind === 'sale'
-          ? { cpf: makeCpf(String(100_000_000 + Math.floor(rand() * 800_000_000))), name: 'Cliente Final' }
-          : { cnpj: makeCnpj('159876540001'), name: 'Centro de Distribuicao Marketplace' },
-      series: kind === 'remittance' ? 2 : 1,
-      number: n,
-      natOp:
-        kind === 'remittance'
-          ? 'Remessa para deposito'
-          : kind === 'return'
-            ? 'Retorno simbolico'
-            : 'Venda de mercadoria',
-      tpNF: kind === 'return' ? '0' : '1',
-      items: [{ code: product[0], description: product[1], cfop, quantity, unitPrice: product[2] }],
-      ...(kind === 'return' && lastSale ? { referencedKeys: [lastSale.key] } : {}),
-      intermediary: { cnpj: makeCnpj('159876540001'), sellerId: 'DEMO-SELLER' },
-      outcome,
-    });
-    const orderId =
-      kind === 'sale'
-        ? `702-${String(n).padStart(7, '0')}-${String(n * 7)
-            .slice(-7)
-            .padStart(7, '0')}`
-        : undefined;
-    const types =
-      kind === 'remittance'
-        ? { invoiceType: 'REMITTANCE', transactionType: 'INBOUND_SHIPMENT' }
-        : kind === 'return'
-          ? { invoiceType: 'SYMBOLIC_RETURN', transactionType: 'CUSTOMER_SALES_SYMBOLIC' }
-          : { invoiceType: 'CUSTOMER_SALES', transactionType: 'CUSTOMER_SALES' };
-    batch.push({
-      bytes: Buffer.from(xml),
-      meta: {
-        marketplaceId: BRAZIL,
-        ...types,
-        ...(kind !== 'remittance'
-          ? { transactionIdentifierName: 'BUSINESS_TRANSACTION_ID', transactionIdentifierId: txId }
-          : {}),
-        ...(orderId ? { orderId } : {}),
-      },
-    });
-    // A few authorized sales are cancelled afterwards by a separate event document (third encoding).
-    if (outcome.kind === 'authorized' && rand() < 0.02) {
-      cancellations.push(
-        Buffer.from(
-          buildCancellationEventXml({
-            accessKey,
-            cnpj,
-            at: new Date(issuedAt.getTime() + 3_600_000),
-            protocol: outcome.protocol,
-            justification: 'Pedido cancelado pelo cliente antes do envio',
-          }),
-        ),
-      );
-    }
-    if (kind === 'sale') {
-      lastSale = { key: accessKey, txId };
-      orders.push({
-        orderId: orderId as string,
-        sellerId,
-        marketplaceId: BRAZIL,
-        orderNumber: String(100_000 + n),
-        createdAt: new Date(issuedAt.getTime() - 3_600_000).toISOString(),
-        status: outcome.kind === 'authorized' ? 'shipped' : 'pending',
-        items: [{ orderItemId: `${n}01`, sku: product[0], status: 'shipped' }],
-      });
-    }
-    if (batch.length >= BATCH) await flush();
+    const doc = demoDocument(rand, n, issuedAt, { sellerId, cnpj }, lastSale);
+    batch.add(doc);
+    if (doc.kind === 'sale') lastSale = { key: doc.accessKey, txId: doc.txId };
+    if (batch.size >= BATCH) await batch.flush();
     if (opts.onProgress && (i + 1) % 1000 === 0) opts.onProgress(i + 1, opts.invoices);
   }
-  await flush();
+  await batch.flush();
   return summary;
 }
 

@@ -1,6 +1,6 @@
 import type { InvoiceCursor, InvoiceFilter } from '../invoices/invoice-records.js';
 import type { InvoicesRepository } from '../invoices/invoices-repository.js';
-import type { ArchiveWriterFactory } from '../ports/archives.js';
+import type { ArchiveWriter, ArchiveWriterFactory } from '../ports/archives.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
@@ -53,6 +53,12 @@ function partKey(sellerId: string, exportId: string, part: number): string {
 
 type ExportRows = Awaited<ReturnType<InvoicesRepository['exportPage']>>;
 
+/** What one part ended with: where the next part starts, and whether the invoices ran out. */
+interface PartEnd {
+  cursor: InvoiceCursor | undefined;
+  exhausted: boolean;
+}
+
 /**
  * The export job. Each part is a ZIP streamed straight into the blob store under a fixed key, read
  * from the database in short keyset pages; its document row and the job's checkpoint commit together.
@@ -61,79 +67,15 @@ type ExportRows = Awaited<ReturnType<InvoicesRepository['exportPage']>>;
  * after the export was requested are not part of it, so every re-run sees the same set.
  */
 export function exportJobHandler(deps: ExportJobDeps) {
-  const { store, blobs, clock, ids, limits } = deps;
+  const job = new ExportJob(deps);
+  return (context: JobContext<ExportJobPayload>) => job.run(context);
+}
 
-  async function finish(sellerId: string, exportId: string, status: 'DONE' | 'ERROR', message = '') {
-    await store.transaction(async (tx) => {
-      await tx.exports.update(sellerId, exportId, {
-        status,
-        error_message: message,
-        finished_at: clock.now(),
-      });
-      await deps.onFinished(tx, sellerId, exportId, status);
-    });
-  }
+class ExportJob {
+  constructor(private readonly deps: ExportJobDeps) {}
 
-  async function writePart(
-    job: JobContext<ExportJobPayload>,
-    filter: InvoiceFilter,
-    snapshot: Date,
-    part: number,
-    first: ExportRows,
-    start: InvoiceCursor | undefined,
-  ): Promise<{ cursor: InvoiceCursor | undefined; exhausted: boolean }> {
-    const { sellerId, exportId } = job.payload;
-    const key = partKey(sellerId, exportId, part);
-    const writer = deps.zipWriter({ mtime: snapshot });
-    const upload = blobs.put(key, writer.stream, { contentType: 'application/zip', signal: job.signal });
-    // A store that fails while entries are still being added stops reading: abort the writer at once
-    // (its next add throws instead of waiting for room that never comes). Handling the rejection here
-    // also keeps it from surfacing as an unhandled rejection, which would kill the whole process.
-    upload.catch((err: unknown) => writer.abort(err as Error));
-    let cursor = start;
-    let exhausted = false;
-    try {
-      let rows = first;
-      fill: while (true) {
-        for (const row of rows) {
-          const full =
-            writer.entryCount >= limits.maxEntries ||
-            (writer.entryCount > 0 && writer.bytesIn + row.xml.byteLength > limits.maxBytes);
-          if (full) break fill;
-          await writer.add(`${row.invoice_id}.xml`, row.xml);
-          cursor = { issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id };
-        }
-        if (rows.length < limits.pageSize) {
-          exhausted = true;
-          break;
-        }
-        job.signal.throwIfAborted();
-        rows = await store.invoices.exportPage(filter, snapshot, limits.pageSize, cursor);
-      }
-      await writer.finish();
-    } catch (err) {
-      writer.abort(err as Error);
-      await upload.catch(() => {});
-      throw err;
-    }
-    const info = await upload;
-    await store.transaction(async (tx) => {
-      await tx.exports.insertDocument({
-        seller_id: sellerId,
-        document_id: ids.uuid(),
-        export_id: exportId,
-        part,
-        blob_key: key,
-        size_bytes: info.size,
-        entries: writer.entryCount,
-        created_at: clock.now(),
-      });
-      await job.checkpoint({ part, after: cursor } satisfies ExportProgress, tx);
-    });
-    return { cursor, exhausted };
-  }
-
-  return async (job: JobContext<ExportJobPayload>): Promise<void> => {
+  async run(job: JobContext<ExportJobPayload>): Promise<void> {
+    const { store, clock } = this.deps;
     const { sellerId, exportId } = job.payload;
     const row = await store.exports.get(sellerId, exportId);
     if (!row || row.status === 'DONE' || row.status === 'ERROR') return; // gone or already finished
@@ -141,34 +83,122 @@ export function exportJobHandler(deps: ExportJobDeps) {
       await store.exports.update(sellerId, exportId, { status: 'PROCESSING', started_at: clock.now() });
     }
     try {
-      const filter: InvoiceFilter = row.filter;
-      const snapshot = new Date(row.created_at);
-      const progress = job.progress as ExportProgress | null;
-      let part = (progress?.part ?? 0) + 1;
-      let after = progress?.after;
-      while (true) {
-        const rows = await store.invoices.exportPage(filter, snapshot, limits.pageSize, after);
-        // An export matching nothing still gets one (empty) document; a later part never is empty.
-        if (rows.length === 0 && part > 1) break;
-        const { cursor, exhausted } = await writePart(job, filter, snapshot, part, rows, after);
-        if (exhausted) break;
-        after = cursor;
-        part++;
-      }
-      await finish(sellerId, exportId, 'DONE');
+      await this.writeParts(job, row.filter, new Date(row.created_at));
+      await this.finish(sellerId, exportId, 'DONE');
     } catch (err) {
-      if (job.attempt >= job.maxAttempts && !job.signal.aborted) {
-        // Out of retries: report it, and drop the parts written so far.
-        await blobs.deletePrefix(exportPrefix(sellerId, exportId));
-        await finish(
-          sellerId,
-          exportId,
-          'ERROR',
-          `The export could not be generated: ${(err as Error).message}`,
-        );
-        return;
-      }
+      if (job.attempt < job.maxAttempts || job.signal.aborted) throw err;
+      // Out of retries: report it, and drop the parts written so far.
+      await this.deps.blobs.deletePrefix(exportPrefix(sellerId, exportId));
+      await this.finish(
+        sellerId,
+        exportId,
+        'ERROR',
+        `The export could not be generated: ${(err as Error).message}`,
+      );
+    }
+  }
+
+  /** Parts from the last checkpoint on, until the invoices run out. */
+  private async writeParts(job: JobContext<ExportJobPayload>, filter: InvoiceFilter, snapshot: Date) {
+    const progress = job.progress as ExportProgress | null;
+    let part = (progress?.part ?? 0) + 1;
+    let after = progress?.after;
+    while (true) {
+      const rows = await this.page(filter, snapshot, after);
+      // An export matching nothing still gets one (empty) document; a later part never is empty.
+      if (rows.length === 0 && part > 1) return;
+      const end = await this.writePart(job, filter, snapshot, part, rows, after);
+      if (end.exhausted) return;
+      after = end.cursor;
+      part++;
+    }
+  }
+
+  private page(filter: InvoiceFilter, snapshot: Date, after: InvoiceCursor | undefined): Promise<ExportRows> {
+    return this.deps.store.invoices.exportPage(filter, snapshot, this.deps.limits.pageSize, after);
+  }
+
+  /** One ZIP, streamed into the blob store; its row and the checkpoint commit together. */
+  private async writePart(
+    job: JobContext<ExportJobPayload>,
+    filter: InvoiceFilter,
+    snapshot: Date,
+    part: number,
+    first: ExportRows,
+    start: InvoiceCursor | undefined,
+  ): Promise<PartEnd> {
+    const { sellerId, exportId } = job.payload;
+    const key = partKey(sellerId, exportId, part);
+    const writer = this.deps.zipWriter({ mtime: snapshot });
+    const upload = this.deps.blobs.put(key, writer.stream, {
+      contentType: 'application/zip',
+      signal: job.signal,
+    });
+    // A store that fails while entries are still being added stops reading: abort the writer at once
+    // (its next add throws instead of waiting for room that never comes). Handling the rejection here
+    // also keeps it from surfacing as an unhandled rejection, which would kill the whole process.
+    upload.catch((err: unknown) => writer.abort(err as Error));
+    let end: PartEnd;
+    try {
+      end = await this.fill(writer, job.signal, filter, snapshot, first, start);
+      await writer.finish();
+    } catch (err) {
+      writer.abort(err as Error);
+      await upload.catch(() => {});
       throw err;
     }
-  };
+    const info = await upload;
+    await this.deps.store.transaction(async (tx) => {
+      await tx.exports.insertDocument({
+        seller_id: sellerId,
+        document_id: this.deps.ids.uuid(),
+        export_id: exportId,
+        part,
+        blob_key: key,
+        size_bytes: info.size,
+        entries: writer.entryCount,
+        created_at: this.deps.clock.now(),
+      });
+      await job.checkpoint({ part, after: end.cursor } satisfies ExportProgress, tx);
+    });
+    return end;
+  }
+
+  /** Adds invoices, page after page, until the part is full or the invoices run out. */
+  private async fill(
+    writer: ArchiveWriter,
+    signal: AbortSignal,
+    filter: InvoiceFilter,
+    snapshot: Date,
+    first: ExportRows,
+    start: InvoiceCursor | undefined,
+  ): Promise<PartEnd> {
+    const { maxEntries, maxBytes, pageSize } = this.deps.limits;
+    let cursor = start;
+    let rows = first;
+    while (true) {
+      for (const row of rows) {
+        const full =
+          writer.entryCount >= maxEntries ||
+          (writer.entryCount > 0 && writer.bytesIn + row.xml.byteLength > maxBytes);
+        if (full) return { cursor, exhausted: false };
+        await writer.add(`${row.invoice_id}.xml`, row.xml);
+        cursor = { issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id };
+      }
+      if (rows.length < pageSize) return { cursor, exhausted: true };
+      signal.throwIfAborted();
+      rows = await this.page(filter, snapshot, cursor);
+    }
+  }
+
+  private async finish(sellerId: string, exportId: string, status: 'DONE' | 'ERROR', message = '') {
+    await this.deps.store.transaction(async (tx) => {
+      await tx.exports.update(sellerId, exportId, {
+        status,
+        error_message: message,
+        finished_at: this.deps.clock.now(),
+      });
+      await this.deps.onFinished(tx, sellerId, exportId, status);
+    });
+  }
 }

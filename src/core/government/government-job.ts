@@ -54,13 +54,40 @@ function carrierOf(row: GovernmentRequestRecord): CarrierContext | undefined {
  * 4. the XML is ingested like any other invoice (the same bytes twice is a no-op) → SUCCESS.
  */
 export function governmentJobHandler(deps: GovernmentJobDeps) {
-  const { store, blobs, clock, ingest, issuer } = deps;
+  const job = new GovernmentJob(deps);
+  return (context: JobContext<GovernmentJobPayload>) => job.run(context);
+}
 
-  async function allocate(
+class GovernmentJob {
+  constructor(private readonly deps: GovernmentJobDeps) {}
+
+  async run(job: JobContext<GovernmentJobPayload>): Promise<void> {
+    const { store, blobs } = this.deps;
+    const p = job.payload;
+    const row = await store.government.get(p.sellerId, p.shipmentId);
+    if (row?.status !== 'PROCESSING' || row.generation !== p.generation) return; // gone or stale
+    try {
+      const xml =
+        (row.blob_key ? await readBlob(blobs, row.blob_key) : undefined) ?? (await this.issue(job, row));
+      if (xml) await this.ingest(p, row, xml);
+    } catch (err) {
+      const current = await store.government.get(p.sellerId, p.shipmentId).catch(() => undefined);
+      if (job.attempt >= job.maxAttempts && !job.signal.aborted && current && !current.access_key) {
+        // Out of retries before the issuer issued anything: say so instead of PROCESSING forever.
+        await this.fail(p, [rejection('999', 'the invoice could not be issued; submit the request again')]);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /** Step 1: the request's number, given once under a per-seller lock (undefined: gone or stale). */
+  private async allocate(
     row: GovernmentRequestRecord,
     generation: number,
   ): Promise<GovernmentRequestRecord | undefined> {
     if (row.number !== null) return row;
+    const { store, clock, issuer } = this.deps;
     return store.transaction(async (tx) => {
       await tx.government.lockSeller(row.seller_id);
       const current = await tx.government.get(row.seller_id, row.shipment_id);
@@ -75,26 +102,15 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
     });
   }
 
-  async function fail(p: GovernmentJobPayload, errors: InvoiceError[]): Promise<void> {
-    const now = clock.now();
-    await store.government.updateRun(p.sellerId, p.shipmentId, p.generation, {
-      status: 'ERROR',
-      errors,
-      series: null,
-      number: null,
-      issued_at: null,
-      updated_at: now,
-      finished_at: now,
-    });
-  }
-
-  async function issue(
+  /** Steps 2 and 3: the issuer's document, recorded and stored (undefined: rejected, gone or stale). */
+  private async issue(
     job: JobContext<GovernmentJobPayload>,
     row: GovernmentRequestRecord,
   ): Promise<Buffer | undefined> {
+    const { store, blobs, clock, issuer } = this.deps;
     const p = job.payload;
     const seller = await store.sellers.byId(p.sellerId);
-    const numbered = seller ? await allocate(row, p.generation) : undefined;
+    const numbered = seller ? await this.allocate(row, p.generation) : undefined;
     if (!seller || !numbered || numbered.number === null || numbered.series === null || !numbered.issued_at) {
       return undefined; // gone, or finished/resubmitted meanwhile
     }
@@ -111,7 +127,7 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
       { sellerId: seller.seller_id, cnpj: seller.cnpj, name: seller.name },
     );
     if (!result.ok) {
-      await fail(p, result.errors);
+      await this.fail(p, result.errors);
       return undefined;
     }
     // Recorded first: from now on the request is never given up as ERROR (an NF-e exists).
@@ -127,34 +143,33 @@ export function governmentJobHandler(deps: GovernmentJobDeps) {
     return (await update({ blob_key: key })) ? xml : undefined;
   }
 
-  return async (job: JobContext<GovernmentJobPayload>): Promise<void> => {
-    const p = job.payload;
-    const row = await store.government.get(p.sellerId, p.shipmentId);
-    if (row?.status !== 'PROCESSING' || row.generation !== p.generation) return; // gone or stale
-    try {
-      const xml = (row.blob_key ? await readBlob(blobs, row.blob_key) : undefined) ?? (await issue(job, row));
-      if (!xml) return;
-      const ingested = await ingest.ingest(xml, {
-        marketplaceId: row.marketplace_id,
-        invoiceType: row.invoice_type,
-        transactionType: row.transaction_type,
-      });
-      const now = clock.now();
-      await store.government.updateRun(p.sellerId, p.shipmentId, p.generation, {
-        status: 'SUCCESS',
-        invoice_id: ingested.invoice?.id ?? null,
-        access_key: ingested.invoice?.accessKey ?? row.access_key,
-        updated_at: now,
-        finished_at: now,
-      });
-    } catch (err) {
-      const current = await store.government.get(p.sellerId, p.shipmentId).catch(() => undefined);
-      if (job.attempt >= job.maxAttempts && !job.signal.aborted && current && !current.access_key) {
-        // Out of retries before the issuer issued anything: say so instead of PROCESSING forever.
-        await fail(p, [rejection('999', 'the invoice could not be issued; submit the request again')]);
-        return;
-      }
-      throw err;
-    }
-  };
+  /** Step 4: the XML stored like any other invoice (the same bytes twice change nothing) → SUCCESS. */
+  private async ingest(p: GovernmentJobPayload, row: GovernmentRequestRecord, xml: Buffer): Promise<void> {
+    const ingested = await this.deps.ingest.ingest(xml, {
+      marketplaceId: row.marketplace_id,
+      invoiceType: row.invoice_type,
+      transactionType: row.transaction_type,
+    });
+    const now = this.deps.clock.now();
+    await this.deps.store.government.updateRun(p.sellerId, p.shipmentId, p.generation, {
+      status: 'SUCCESS',
+      invoice_id: ingested.invoice?.id ?? null,
+      access_key: ingested.invoice?.accessKey ?? row.access_key,
+      updated_at: now,
+      finished_at: now,
+    });
+  }
+
+  private async fail(p: GovernmentJobPayload, errors: InvoiceError[]): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.store.government.updateRun(p.sellerId, p.shipmentId, p.generation, {
+      status: 'ERROR',
+      errors,
+      series: null,
+      number: null,
+      issued_at: null,
+      updated_at: now,
+      finished_at: now,
+    });
+  }
 }

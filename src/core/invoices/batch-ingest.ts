@@ -7,13 +7,8 @@ import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
 import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
-import {
-  documentFields,
-  type IngestResult,
-  type IngestService,
-  newInvoiceRow,
-  sha256,
-} from './ingest-service.js';
+import type { IngestResult, IngestService } from './ingest-service.js';
+import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
 import { invoiceView } from './invoice-view.js';
 
 export interface BatchItem {
@@ -43,50 +38,69 @@ function failure(err: unknown): BatchResult {
   };
 }
 
+/** What a batch needs besides its documents; the careful path is the single-document ingestion. */
+export interface BatchContext {
+  single: Pick<IngestService, 'ingest' | 'sellerFor'>;
+  store: Store;
+  clock: Clock;
+  ids: Ids;
+  maxXmlBytes: number;
+}
+
 /**
  * Many documents at once (bulk ZIPs, the CLI, demo data). The common case, a new invoice with no
  * history, goes in with multi-row inserts, one transaction per batch; anything with history (a key
  * or number seen before, an event waiting, a twin inside the batch) takes the careful single path.
  * Results come back in input order, one per item; a bad document never stops the batch.
  */
-export async function ingestBatch(
-  single: IngestService,
-  store: Store,
-  clock: Clock,
-  ids: Ids,
-  items: BatchItem[],
-  maxXmlBytes: number,
-): Promise<BatchResult[]> {
+export async function ingestBatch(ctx: BatchContext, items: BatchItem[]): Promise<BatchResult[]> {
   const results: (BatchResult | undefined)[] = new Array(items.length);
+  const { candidates, careful } = await readCandidates(ctx, items, results);
+  const { fast, seen } = await partition(ctx.store, candidates);
+  careful.push(...seen);
+  careful.push(...(await insertFast(ctx, fast, results)));
+  careful.sort((a, b) => a - b);
+  for (const index of careful) {
+    const item = items[index] as BatchItem;
+    try {
+      results[index] = { ok: true, result: await ctx.single.ingest(item.bytes, item.meta ?? {}) };
+    } catch (err) {
+      results[index] = failure(err);
+    }
+  }
+  return results as BatchResult[];
+}
+
+/** Parses every document and finds its seller; events go to the careful path, failures to `results`. */
+async function readCandidates(ctx: BatchContext, items: BatchItem[], results: (BatchResult | undefined)[]) {
   const sellers = new Map<string, SellerRecord>();
   const candidates: Candidate[] = [];
   const careful: number[] = [];
-
   for (const [index, item] of items.entries()) {
     try {
-      const doc = readNfeDocument(item.bytes, { maxBytes: maxXmlBytes });
+      const doc = readNfeDocument(item.bytes, { maxBytes: ctx.maxXmlBytes });
       if (doc.kind !== 'invoice') {
         careful.push(index);
         continue;
       }
       let seller = sellers.get(doc.emitterCnpj);
       if (!seller) {
-        seller = await single.sellerFor(doc.emitterCnpj, 'emit/CNPJ');
+        seller = await ctx.single.sellerFor(doc.emitterCnpj, 'emit/CNPJ');
         sellers.set(doc.emitterCnpj, seller);
       }
-      candidates.push({
-        index,
-        doc,
-        seller,
-        cls: resolveClassification(seller, doc, item.meta ?? {}),
-        bytes: item.bytes,
-      });
+      const cls = resolveClassification(seller, doc, item.meta ?? {});
+      candidates.push({ index, doc, seller, cls, bytes: item.bytes });
     } catch (err) {
       results[index] = failure(err);
     }
   }
+  return { candidates, careful };
+}
 
+/** New invoices without history (fast) apart from those whose key or number was seen before. */
+async function partition(store: Store, candidates: Candidate[]) {
   const fast: Candidate[] = [];
+  const seen: number[] = [];
   const bySeller = new Map<string, Candidate[]>();
   for (const c of candidates)
     bySeller.set(c.seller.seller_id, [...(bySeller.get(c.seller.seller_id) ?? []), c]);
@@ -103,53 +117,48 @@ export async function ingestBatch(
     const seenNumbers = new Set<string>();
     for (const c of group) {
       const number = `${c.doc.model}/${c.doc.series}/${c.doc.number}`;
-      if (
+      const known =
         history.has(c.doc.accessKey) ||
         taken.has(number) ||
         seenKeys.has(c.doc.accessKey) ||
-        seenNumbers.has(number)
-      ) {
-        careful.push(c.index);
-      } else fast.push(c);
+        seenNumbers.has(number);
+      if (known) seen.push(c.index);
+      else fast.push(c);
       seenKeys.add(c.doc.accessKey);
       seenNumbers.add(number);
     }
   }
+  return { fast, seen };
+}
 
-  if (fast.length) {
-    const now = clock.now();
-    const rows = fast.map((c) => {
-      const fields = documentFields(c.doc, deriveStatus(c.doc), sha256(c.bytes), c.bytes.byteLength, now);
-      return {
-        record: newInvoiceRow(c.seller.seller_id, ids.uuid(), c.doc, c.cls, fields, now),
-        xml: c.bytes,
-        transactions: c.cls.transactionIds,
-      };
-    });
-    try {
-      await store.transaction((tx) => tx.invoices.insertMany(rows));
-      for (const [i, c] of fast.entries()) {
-        const view = invoiceView(rows[i]!.record);
-        results[c.index] = {
-          ok: true,
-          result: { outcome: 'created', invoice: view, warnings: c.doc.discrepancies.map((d) => ({ ...d })) },
-        };
-      }
-    } catch (err) {
-      // A concurrent writer took one of the keys: let the careful path sort each one out.
-      if (!(err instanceof UniqueViolationError)) throw err;
-      careful.push(...fast.map((c) => c.index));
-    }
+/** One multi-row insert; returns the indexes to retry carefully if a concurrent writer won a key. */
+async function insertFast(
+  ctx: BatchContext,
+  fast: Candidate[],
+  results: (BatchResult | undefined)[],
+): Promise<number[]> {
+  if (!fast.length) return [];
+  const now = ctx.clock.now();
+  const rows = fast.map((c) => {
+    const fields = documentFields(c.doc, deriveStatus(c.doc), sha256(c.bytes), c.bytes.byteLength, now);
+    return {
+      record: newInvoiceRow(c.seller.seller_id, ctx.ids.uuid(), c.doc, c.cls, fields, now),
+      xml: c.bytes,
+      transactions: c.cls.transactionIds,
+    };
+  });
+  try {
+    await ctx.store.transaction((tx) => tx.invoices.insertMany(rows));
+  } catch (err) {
+    if (!(err instanceof UniqueViolationError)) throw err;
+    return fast.map((c) => c.index);
   }
-
-  careful.sort((a, b) => a - b);
-  for (const index of careful) {
-    const item = items[index] as BatchItem;
-    try {
-      results[index] = { ok: true, result: await single.ingest(item.bytes, item.meta ?? {}) };
-    } catch (err) {
-      results[index] = failure(err);
-    }
+  for (const [i, c] of fast.entries()) {
+    const warnings = c.doc.discrepancies.map((d) => ({ ...d }));
+    results[c.index] = {
+      ok: true,
+      result: { outcome: 'created', invoice: invoiceView(rows[i]!.record), warnings },
+    };
   }
-  return results as BatchResult[];
+  return [];
 }

@@ -1,15 +1,8 @@
-import { createHash } from 'node:crypto';
 import { ConflictError, type FieldProblem, InvalidInputError, UniqueViolationError } from '../errors.js';
 import { parseAccessKey } from '../nfe/access-key.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
-import type {
-  DerivedStatus,
-  InvoiceStatus,
-  NfeEvent,
-  NfeEventDocument,
-  NfeInvoiceDocument,
-} from '../nfe/types.js';
+import type { InvoiceStatus, NfeEvent, NfeEventDocument, NfeInvoiceDocument } from '../nfe/types.js';
 import type { ArchiveReader } from '../ports/archives.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
@@ -17,7 +10,8 @@ import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
 import { type BatchItem, type BatchResult, ingestBatch } from './batch-ingest.js';
 import { type BulkItemResult, ingestZip } from './bulk-ingest.js';
-import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
+import { type IngestMeta, resolveClassification } from './classification.js';
+import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
 import type { EventRecord, InvoiceRecord } from './invoice-records.js';
 import { type InvoiceView, invoiceView } from './invoice-view.js';
 
@@ -49,59 +43,6 @@ export interface IngestResult {
 
 /** Later documents may only move an invoice forward; anything else is a conflict. */
 const STATUS_RANK: Record<InvoiceStatus, number> = { PENDING: 0, REJECTED: 1, AUTHORIZED: 2, CANCELED: 3 };
-
-/** The columns a document determines (on insert and on replacement). */
-export function documentFields(
-  doc: NfeInvoiceDocument,
-  derived: DerivedStatus,
-  hash: string,
-  size: number,
-  now: Date,
-) {
-  return {
-    status: derived.status,
-    error_code: derived.errorCode,
-    gov_response: derived.govResponse,
-    protocol: doc.protocol?.nProt ?? null,
-    issued_at: doc.issuedAt,
-    discrepancies: doc.discrepancies.map((d) => ({ field: d.field, message: d.message })),
-    xml_sha256: hash,
-    xml_size: size,
-    layout_version: doc.layoutVersion,
-    updated_at: now,
-  };
-}
-
-export function newInvoiceRow(
-  sellerId: string,
-  invoiceId: string,
-  doc: NfeInvoiceDocument,
-  cls: Classification,
-  fields: ReturnType<typeof documentFields>,
-  now: Date,
-): InvoiceRecord {
-  return {
-    seller_id: sellerId,
-    invoice_id: invoiceId,
-    access_key: doc.accessKey,
-    marketplace_id: cls.marketplaceId,
-    model: doc.model,
-    series: doc.series,
-    number: doc.number,
-    invoice_type: cls.invoiceType,
-    transaction_type: cls.transactionType,
-    transaction_ids: cls.transactionIds,
-    order_id: cls.orderId,
-    recipient_doc: doc.recipientDoc,
-    total_amount: doc.totalAmount,
-    created_at: now,
-    ...fields,
-  };
-}
-
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 function eventFromRow(row: EventRecord): NfeEvent {
   return {
@@ -160,7 +101,10 @@ export class IngestService {
 
   /** Many documents at once, with a fast path for new invoices (see batch-ingest.ts). */
   ingestMany(items: BatchItem[]): Promise<BatchResult[]> {
-    return ingestBatch(this, this.store, this.clock, this.ids, items, this.maxXmlBytes);
+    return ingestBatch(
+      { single: this, store: this.store, clock: this.clock, ids: this.ids, maxXmlBytes: this.maxXmlBytes },
+      items,
+    );
   }
 
   async sellerFor(cnpj: string, field: string): Promise<SellerRecord> {

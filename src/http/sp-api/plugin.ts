@@ -1,35 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../../core/credentials/lwa-service.js';
+import type { FastifyInstance } from 'fastify';
 import { QuotaExceededError } from '../../core/errors.js';
-import type { SellerScope } from '../../core/invoices/invoice-queries.js';
 import type { HttpDeps } from '../http-deps.js';
 import { exportRoutes } from './routes/exports.js';
 import { governmentRoutes } from './routes/government.js';
 import { invoiceRoutes } from './routes/invoices.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    seller?: Principal & SellerScope;
-  }
-  interface FastifyContextConfig {
-    /** SP-API operationId: picks the rate plan. */
-    operationId?: string;
-  }
-}
-
-/** The seller behind an authenticated SP-API request. */
-export function sellerOf(request: FastifyRequest): Principal & SellerScope {
-  if (!request.seller) throw new Error('route is missing the SP-API auth hook');
-  return request.seller;
-}
-
-function accessToken(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-amz-access-token'];
-  if (typeof header === 'string' && header) return header.trim();
-  const auth = request.headers.authorization;
-  if (auth && /^bearer\s+/i.test(auth)) return auth.replace(/^bearer\s+/i, '').trim();
-  return undefined;
-}
+import { accessToken } from './seller-auth.js';
 
 /**
  * The SP-API Invoices dialect, mounted at Amazon's own paths. Every request gets

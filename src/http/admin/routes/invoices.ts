@@ -1,14 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { InvalidInputError, TooLargeError } from '../../../core/errors.js';
+import { InvalidInputError } from '../../../core/errors.js';
 import { type BulkItemResult, summarize } from '../../../core/invoices/bulk-ingest.js';
 import { checkIngestMeta } from '../../../core/invoices/classification.js';
 import type { HttpDeps } from '../../http-deps.js';
+import { withSpooledUpload } from '../../shared/spool-upload.js';
 
 const tags = ['invoices'];
 const IngestQuery = Type.Object(
@@ -69,25 +65,11 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): 
         throw InvalidInputError.field('content-type', 'send a ZIP of NF-e XML files as application/zip');
       }
       checkIngestMeta(request.query);
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bulk-'));
-      const file = path.join(dir, 'upload.zip');
-      try {
-        let received = 0;
-        const limiter = new Transform({
-          transform(chunk: Buffer, _enc, cb) {
-            received += chunk.length;
-            if (received > maxBulkBytes)
-              cb(new TooLargeError(`ZIP is larger than ${maxBulkBytes} bytes`, maxBulkBytes));
-            else cb(null, chunk);
-          },
-        });
-        await pipeline(body, limiter, fs.createWriteStream(file));
+      return withSpooledUpload(body, maxBulkBytes, 'ZIP', async (file) => {
         const results: BulkItemResult[] = [];
         for await (const r of ingest.ingestZip(file, request.query)) results.push(r);
         return { summary: summarize(results), results };
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
   );
 

@@ -1,7 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../../http-deps.js';
-import { sellerOf } from '../plugin.js';
 import { spApiGovernmentStatus } from '../presenters.js';
 import {
   GovernmentInvoiceDocumentQuery,
@@ -11,6 +10,7 @@ import {
   GovtInvoiceDocumentResponse,
   withErrors,
 } from '../schemas.js';
+import { sellerOf } from '../seller-auth.js';
 
 const BASE = '/tax/invoices/2024-06-19';
 const tags = ['government invoices'];

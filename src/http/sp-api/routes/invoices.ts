@@ -1,7 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../../http-deps.js';
-import { sellerOf } from '../plugin.js';
 import { spApiInvoice, spApiPage } from '../presenters.js';
 import {
   GetInvoiceResponse,
@@ -12,6 +11,7 @@ import {
   splitCsv,
   withErrors,
 } from '../schemas.js';
+import { sellerOf } from '../seller-auth.js';
 
 const BASE = '/tax/invoices/2024-06-19';
 const tags = ['invoices'];
