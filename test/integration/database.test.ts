@@ -34,12 +34,9 @@ describe('database', () => {
     expect(row).toBeUndefined();
   });
 
-  it.runIf(!t?.databaseUrl && !process.env.TEST_DATABASE_URL)(
-    'refuses a second open of the same PGlite directory',
-    async () => {
-      await expect(openDatabase({ databaseUrl: undefined, dataDir: t.dataDir })).rejects.toBeInstanceOf(
-        DataDirLockedError,
-      );
-    },
-  );
+  it.runIf(!process.env.TEST_DATABASE_URL)('refuses a second open of the same PGlite directory', async () => {
+    await expect(openDatabase({ databaseUrl: undefined, dataDir: t.dataDir })).rejects.toBeInstanceOf(
+      DataDirLockedError,
+    );
+  });
 });

@@ -5,8 +5,9 @@ import type { JobWorker } from '../../src/infra/jobs/worker.js';
 import { buildApp } from '../../src/main/app.js';
 import { loadConfig } from '../../src/main/config.js';
 import { type AppDeps, createDeps } from '../../src/main/deps.js';
-import { startWorker } from '../../src/main/worker.js';
+import { listen } from '../../src/main/server.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
+import { operatorClient } from './operator.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 
@@ -38,38 +39,23 @@ export async function startTestApp(
     ADMIN_TOKEN,
     DEMO_DATA: 'false',
     LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
     PORT: '0',
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...env,
   });
   const deps = await createDeps(config, { clock, database: db.database, ...overrides });
   const app = await buildApp(deps);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  deps.baseUrl.current = url;
-  // As in `serve`: the worker runs in the same process unless WORKER_ENABLED=false.
-  const worker = config.workerEnabled ? await startWorker(deps, app.log) : undefined;
+  // As `serve` does: listen, point links at the server, start the in-process worker.
+  const { port, worker } = await listen(app, deps);
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     app,
     deps,
     clock,
     db,
-    admin: (method, path, body, headers = {}) =>
-      fetch(url + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${ADMIN_TOKEN}`,
-          ...(body !== undefined && !(body instanceof Uint8Array) && typeof body !== 'string'
-            ? { 'content-type': 'application/json' }
-            : {}),
-          ...headers,
-        },
-        ...(body === undefined
-          ? {}
-          : { body: body instanceof Uint8Array || typeof body === 'string' ? body : JSON.stringify(body) }),
-      }),
+    admin: operatorClient(url, ADMIN_TOKEN).admin,
     worker,
     close: async () => {
       await app.close();

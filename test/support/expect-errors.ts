@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import type { DB } from '../../src/infra/db/schema.js';
 import type { TestApp } from './app.js';
 import type { Seller } from './fixtures.js';
 
@@ -63,16 +64,8 @@ export async function expectLwaError(
   return body;
 }
 
-type Table =
-  | 'sellers'
-  | 'credentials'
-  | 'access_tokens'
-  | 'invoices'
-  | 'invoice_documents'
-  | 'invoice_transactions'
-  | 'nfe_events'
-  | 'orders'
-  | 'order_items';
+/** Every table a request could write to (the migration log never is). */
+type Table = Exclude<keyof DB, 'schema_migrations'>;
 
 /** Row counts of the tables a request could write to. */
 export async function countRows<T extends Table>(t: TestApp, tables: T[]): Promise<Record<T, number>> {

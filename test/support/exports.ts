@@ -147,19 +147,3 @@ export async function bulkIngest(
   expect(out.size).toBe(xmls.length);
   return out;
 }
-
-/** The operator API of a server this process did not start (a child `serve`), as TestApp.admin. */
-export function operatorAt(baseUrl: string, adminToken: string) {
-  return {
-    admin: (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-      fetch(baseUrl + path, {
-        method,
-        headers: {
-          authorization: `Bearer ${adminToken}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      }),
-  };
-}

@@ -60,19 +60,14 @@ export function invoiceXml(cnpj: string, spec: InvoiceSpec): { xml: string; acce
 }
 
 /** Ingests a document through the operator API; returns the parsed answer. */
-export async function ingest(
+export async function ingest<B = Record<string, unknown> & { invoice?: { id: string; status: string } }>(
   t: TestApp,
   xml: string | Uint8Array,
   query: Record<string, string> = {},
-): Promise<{ status: number; body: Record<string, unknown> & { invoice?: { id: string; status: string } } }> {
+): Promise<{ status: number; body: B }> {
   const qs = new URLSearchParams(query).toString();
-  const res = await t.admin(
-    'POST',
-    `/admin/v1/invoices${qs ? `?${qs}` : ''}`,
-    typeof xml === 'string' ? xml : xml,
-    {
-      'content-type': 'application/xml',
-    },
-  );
+  const res = await t.admin('POST', `/admin/v1/invoices${qs ? `?${qs}` : ''}`, xml, {
+    'content-type': 'application/xml',
+  });
   return { status: res.status, body: (await res.json()) as never };
 }

@@ -10,7 +10,10 @@ export function redirectLwaTo(baseUrl: string): () => void {
   const target = new URL(baseUrl);
   const original = https.request;
   const patched = ((...args: Parameters<typeof https.request>) => {
-    const [options, cb] = args as [https.RequestOptions, ((res: http.IncomingMessage) => void) | undefined];
+    const [options, cb] = args as unknown as [
+      https.RequestOptions,
+      ((res: http.IncomingMessage) => void) | undefined,
+    ];
     if (
       typeof options === 'object' &&
       !(options instanceof URL) &&

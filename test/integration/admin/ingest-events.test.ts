@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCancellationEventXml, buildCorrectionLetterXml } from '../../../src/core/nfe/build.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { accessTokenFor, countRows, expectProblem, spApi } from '../../support/expect-errors.js';
-import { createSeller, invoiceXml, nextCnpj, type Seller } from '../../support/fixtures.js';
+import { createSeller, ingest, invoiceXml, nextCnpj, type Seller } from '../../support/fixtures.js';
 
 const DAY = new Date('2026-11-19T10:00:00.000Z');
 const LATER = new Date('2026-11-19T15:00:00.000Z');
@@ -15,10 +15,7 @@ interface Answer {
   warnings: { field: string; message: string }[];
 }
 
-async function post(t: TestApp, xml: string): Promise<{ status: number; body: Answer }> {
-  const res = await t.admin('POST', '/admin/v1/invoices', xml, { 'content-type': 'application/xml' });
-  return { status: res.status, body: (await res.json()) as Answer };
-}
+const post = (t: TestApp, xml: string) => ingest<Answer>(t, xml);
 
 async function statusOf(t: TestApp, seller: Seller, invoiceId: string): Promise<string> {
   const res = await t.admin('GET', `/admin/v1/sellers/${seller.sellerId}/invoices/${invoiceId}`);

@@ -15,13 +15,13 @@ import {
   bulkIngest,
   expectExportHolds,
   invoiceBatch,
-  operatorAt,
   sdkFor,
   waitFor,
   waitForExport,
 } from '../../support/exports.js';
 import { createSeller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
+import { operatorClient } from '../../support/operator.js';
 import { s3Env, startS3Server, type TestS3Server } from '../../support/s3-server.js';
 
 /**
@@ -218,7 +218,7 @@ describe.each<Backend>(['disk', 's3'])(
     it('finishes after restarts with every invoice exactly once, byte for byte, and no orphaned blob', async () => {
       // On PGlite the server is the child; on PostgreSQL the worker starts once the export is queued.
       if (!postgres) await topo.startRunner();
-      const seller = await createSeller(operatorAt(topo.url(), ADMIN_TOKEN));
+      const seller = await createSeller(operatorClient(topo.url(), ADMIN_TOKEN));
       const last = new Date(Date.now() - 3_600_000);
       const expected = await bulkIngest(topo.url(), ADMIN_TOKEN, invoiceBatch(seller, INVOICES, last));
       restoreLwa = redirectLwaTo(topo.url());

@@ -18,8 +18,11 @@ interface GovernmentBody {
 
 /** createGovernmentInvoice's request in Amazon's own sandbox (carrier CNPJ 46204217000177). */
 function amazonSandboxBody(): GovernmentBody {
-  const op = readSpApiModel().paths['/tax/invoices/2024-06-19/governmentInvoiceRequests']!.post as never;
-  return structuredClone(op.responses['204']['x-amzn-api-sandbox'].static[0].request.parameters.body.value);
+  type Sandbox = { static: { request: { parameters: { body: { value: GovernmentBody } } } }[] };
+  const op = readSpApiModel().paths['/tax/invoices/2024-06-19/governmentInvoiceRequests']?.post as {
+    responses: { '204': { 'x-amzn-api-sandbox': Sandbox } };
+  };
+  return structuredClone(op.responses['204']['x-amzn-api-sandbox'].static[0]!.request.parameters.body.value);
 }
 
 type Api = InvoicesApi;

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/core/errors.js';
+import { Keyset } from '../../src/core/paging/keyset.js';
+import { PageTokens } from '../../src/core/paging/page-token.js';
+
+const ROWS = Array.from({ length: 7 }, (_, i) => ({ id: i + 1 }));
+const keyset = new Keyset(new PageTokens(Buffer.from('k'.repeat(32))));
+const scope = { op: 'list', seller: 's1' };
+let reads: number[] = [];
+const read = async (limit: number, after: number | undefined) => {
+  reads.push(limit);
+  return ROWS.filter((r) => r.id > (after ?? 0)).slice(0, limit);
+};
+
+describe('keyset pager', () => {
+  it('walks every row once, reading one row past each page, with no cursor after the last', async () => {
+    reads = [];
+    const seen: number[] = [];
+    let after: number | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await keyset.page({ size: 3, scope, after, read, position: (r) => r.id });
+      seen.push(...page.items.map((r) => r.id));
+      pages++;
+      if (!page.cursor) break;
+      after = keyset.resume<typeof scope, number>(page.cursor, 'cursor', (c) => c.op === 'list').after;
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(pages).toBe(3);
+    expect(reads).toEqual([4, 4, 4]);
+  });
+
+  it('keeps the listing and the first page size in the cursor', async () => {
+    const page = await keyset.page({ size: 2, scope, read, position: (r) => r.id });
+    const cursor = keyset.resume<typeof scope, number>(page.cursor as string, 'cursor', () => true);
+    expect(cursor).toEqual({ op: 'list', seller: 's1', size: 2, after: 2 });
+  });
+
+  it('refuses an altered cursor, or one of another listing, naming the field', async () => {
+    const { cursor } = await keyset.page({ size: 2, scope, read, position: (r) => r.id });
+    const altered = `${(cursor as string).slice(0, -2)}xx`;
+    expect(() => keyset.resume(altered, 'nextToken', () => true)).toThrow(InvalidInputError);
+    try {
+      keyset.resume<typeof scope, number>(cursor as string, 'nextToken', (c) => c.seller === 's2');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as InvalidInputError).problems).toEqual([
+        { field: 'nextToken', message: 'was not issued for this operation and seller' },
+      ]);
+    }
+  });
+});
