@@ -22,6 +22,7 @@ import { TokenBuckets } from '../core/rate-limit/token-bucket.js';
 import { SellersService } from '../core/sellers/sellers-service.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { downloadUrl } from '../http/files/download-route.js';
+import type { HttpServices } from '../http/http-deps.js';
 import { createBlobStore, prepareBlobStore } from '../infra/blobs/create-blob-store.js';
 import { systemClock } from '../infra/clock.js';
 import { type Database, openDatabase } from '../infra/db/database.js';
@@ -52,18 +53,8 @@ export interface AppDeps {
   baseUrl: { current: string };
   /** Wakes the in-process worker after an enqueue commits (a no-op when none runs here). */
   wakeWorker: { current: () => void };
-  services: {
-    sellers: SellersService;
-    lwa: LwaService;
-    ingest: IngestService;
-    queries: InvoiceQueries;
-    orders: OrdersService;
-    maintenance: MaintenanceService;
-    exports: ExportService;
-    government: GovernmentService;
-    webhooks: WebhookService;
-    housekeeping: Housekeeping;
-  };
+  /** The services the dialects call, and those only the worker runs. */
+  services: HttpServices & { housekeeping: Housekeeping };
 }
 
 /** ADMIN_TOKEN, or one generated on first start and kept in DATA_DIR (printed by `serve`). */

@@ -1,71 +1,41 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ExportDocumentRecord, ExportRecord } from '../../core/exports/exports-repository.js';
+import type { GovernmentRequestRecord } from '../../core/government/government-repository.js';
+import type { EventRecord, InvoiceRecord } from '../../core/invoices/invoice-records.js';
+import type { OrderItemRecord, OrderRecord } from '../../core/orders/orders-repository.js';
+import type { AccessTokenRecord, CredentialRecord, SellerRecord } from '../../core/sellers/seller-records.js';
+import type { WebhookRecord } from '../../core/webhooks/webhooks-repository.js';
 import type { JobsTable } from '../jobs/jobs-schema.js';
 
 /** Kysely's view of the tables in migrations/. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export interface TransactionIdRow {
-  name: string;
-  id: string;
-}
+/**
+ * A core record as a table: timestamps also take strings on write, and the `J` columns are jsonb,
+ * written as JSON text and read back parsed.
+ */
+type Table<R, J extends keyof R = never> = {
+  [K in keyof R]: K extends J
+    ? Json<R[K]>
+    : R[K] extends Date
+      ? Timestamp
+      : R[K] extends Date | null
+        ? Timestamp | null
+        : R[K];
+};
 
-export interface DiscrepancyRow {
-  field: string;
-  message: string;
-}
-
-export interface SellersTable {
-  seller_id: string;
-  name: string;
-  cnpj: string;
-  marketplace_ids: string[];
-  storefronts: string[];
-  created_at: Timestamp;
-}
-
-export interface CredentialsTable {
-  seller_id: string;
-  client_id: string;
-  secret_hash: string;
-  refresh_token_hash: string;
-  created_at: Timestamp;
-  revoked_at: Timestamp | null;
-}
-
-export interface AccessTokensTable {
-  seller_id: string;
-  token_hash: string;
-  client_id: string;
-  expires_at: Timestamp;
-}
-
-export interface InvoicesTable {
-  seller_id: string;
-  invoice_id: string;
-  access_key: string;
-  marketplace_id: string;
-  model: string;
-  series: string;
-  number: string;
-  issued_at: Timestamp;
-  status: 'PENDING' | 'AUTHORIZED' | 'REJECTED' | 'CANCELED';
-  error_code: string;
-  gov_response: string;
-  invoice_type: string;
-  transaction_type: string;
-  transaction_ids: Json<TransactionIdRow[]>;
-  order_id: string | null;
-  recipient_doc: string | null;
-  total_amount: string | null;
-  protocol: string | null;
-  layout_version: string;
-  discrepancies: Json<DiscrepancyRow[]>;
-  xml_sha256: string;
-  xml_size: number;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
+export type SellersTable = Table<SellerRecord>;
+export type CredentialsTable = Table<CredentialRecord>;
+export type AccessTokensTable = Table<AccessTokenRecord>;
+export type InvoicesTable = Table<InvoiceRecord, 'transaction_ids' | 'discrepancies'>;
+export type NfeEventsTable = Table<EventRecord> & { xml: Uint8Array };
+export type OrdersTable = Table<OrderRecord>;
+export type OrderItemsTable = Table<OrderItemRecord>;
+export type InvoiceExportsTable = Table<ExportRecord, 'filter'>;
+export type ExportDocumentsTable = Table<ExportDocumentRecord>;
+export type SellerWebhooksTable = Table<WebhookRecord>;
+export type GovernmentInvoiceRequestsTable = Table<GovernmentRequestRecord, 'contexts' | 'errors'>;
 
 export interface InvoiceDocumentsTable {
   seller_id: string;
@@ -80,40 +50,6 @@ export interface InvoiceTransactionsTable {
   invoice_id: string;
 }
 
-export interface NfeEventsTable {
-  seller_id: string;
-  access_key: string;
-  event_type: string;
-  sequence: number;
-  status_code: string;
-  protocol: string | null;
-  registered_at: Timestamp | null;
-  xml: Uint8Array;
-  xml_sha256: string;
-  received_at: Timestamp;
-  applied_at: Timestamp | null;
-}
-
-export interface OrdersTable {
-  seller_id: string;
-  order_id: string;
-  marketplace_id: string | null;
-  storefront: string | null;
-  order_number: string | null;
-  status: string;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface OrderItemsTable {
-  seller_id: string;
-  order_id: string;
-  order_item_id: string;
-  sku: string | null;
-  status: string | null;
-  access_key: string | null;
-}
-
 export interface SettingsTable {
   key: string;
   value: Json<unknown>;
@@ -123,61 +59,6 @@ export interface SettingsTable {
 export interface SchemaMigrationsTable {
   version: string;
   applied_at: Generated<Date>;
-}
-
-export interface InvoiceExportsTable {
-  seller_id: string;
-  export_id: string;
-  marketplace_id: string;
-  filter: Json<unknown>;
-  file_format: string;
-  status: 'REQUESTED' | 'PROCESSING' | 'DONE' | 'ERROR';
-  error_message: string;
-  started_at: Timestamp | null;
-  finished_at: Timestamp | null;
-  created_at: Timestamp;
-  expires_at: Timestamp;
-}
-
-export interface ExportDocumentsTable {
-  seller_id: string;
-  document_id: string;
-  export_id: string;
-  part: number;
-  blob_key: string;
-  size_bytes: number;
-  entries: number;
-  created_at: Timestamp;
-}
-
-export interface SellerWebhooksTable {
-  seller_id: string;
-  url: string;
-  secret: string;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface GovernmentInvoiceRequestsTable {
-  seller_id: string;
-  shipment_id: string;
-  marketplace_id: string;
-  inbound_plan_id: string | null;
-  invoice_type: string;
-  transaction_type: string;
-  contexts: Json<Record<string, string>[]>;
-  status: 'PROCESSING' | 'SUCCESS' | 'ERROR';
-  errors: Json<{ errorCode: string; description: string }[]>;
-  generation: number;
-  series: number | null;
-  number: number | null;
-  issued_at: Timestamp | null;
-  access_key: string | null;
-  blob_key: string | null;
-  invoice_id: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  finished_at: Timestamp | null;
 }
 
 export interface DB {
