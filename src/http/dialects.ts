@@ -48,10 +48,24 @@ export const DIALECTS: readonly Dialect[] = [
   },
 ];
 
-/** The surface a URL is aimed at (SP-API's paths sit at the root, so it is the fallback). */
+/** The path as the router sees it: no query, repeated slashes collapsed, percent-escapes decoded. */
+export function normalizedPath(url: string): string {
+  const path = (url.split('?')[0] ?? '').replace(/\/{2,}/g, '/');
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path; // a malformed escape: match on the raw text
+  }
+}
+
+/**
+ * The surface a URL is aimed at, decided on the normalized path (so `//admin/…` and `/%61dmin/…`
+ * answer as the operator API does); SP-API's paths sit at the root, so it is the fallback.
+ */
 export function dialectFor(url: string): Dialect {
+  const path = normalizedPath(url);
   let best = DIALECTS[0] as Dialect;
-  for (const d of DIALECTS) if (url.startsWith(d.prefix) && d.prefix.length > best.prefix.length) best = d;
+  for (const d of DIALECTS) if (path.startsWith(d.prefix) && d.prefix.length > best.prefix.length) best = d;
   return best;
 }
 
