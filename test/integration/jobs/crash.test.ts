@@ -22,6 +22,7 @@ async function runAndKill(t: TestDatabase, killAt: string): Promise<void> {
       DATABASE_URL: t.databaseUrl ?? '',
       DATA_DIR: t.dataDir,
       LEASE_MS: String(LEASE_MS),
+      KILL_AT: killAt,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
