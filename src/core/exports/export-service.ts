@@ -7,7 +7,7 @@ import {
   resolveInvoiceFilter,
   type SellerScope,
 } from '../invoices/invoice-queries.js';
-import type { Keyset, Page } from '../paging/keyset.js';
+import { assertSameFilters, type Keyset, type Page } from '../paging/keyset.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
@@ -144,19 +144,10 @@ export class ExportService {
         'nextToken',
         (c) => c.op === 'getInvoicesExports' && c.seller === scope.sellerId,
       );
-      const differs = [
-        ['marketplaceId', marketplaceId !== token.filter.marketplaceId],
-        ['status', input.status !== undefined && input.status !== token.filter.status],
-      ].filter(([, d]) => d);
-      if (differs.length) {
-        throw new InvalidInputError(
-          'nextToken continues a listing: its filters may be repeated, not changed',
-          differs.map(([field]) => ({
-            field: field as string,
-            message: 'differs from the call that produced nextToken',
-          })),
-        );
-      }
+      const changed: string[] = [];
+      if (marketplaceId !== token.filter.marketplaceId) changed.push('marketplaceId');
+      if (input.status !== undefined && input.status !== token.filter.status) changed.push('status');
+      assertSameFilters(changed, 'nextToken');
       ({ filter, after } = token);
       size = input.pageSize ?? token.size;
     } else {

@@ -1,7 +1,7 @@
 import { resolveWindow } from '../dates.js';
 import { type FieldProblem, InvalidInputError, NotFoundError } from '../errors.js';
 import { MARKETPLACES, type MarketplaceInvoiceAttributes, optionValues } from '../marketplaces.js';
-import type { Keyset, Page } from '../paging/keyset.js';
+import { assertSameFilters, type Keyset, type Page } from '../paging/keyset.js';
 import type { Clock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
 import { isUuid } from '../text.js';
@@ -222,12 +222,7 @@ export class InvoiceQueries {
     const mismatched = Object.entries(given)
       .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(f[key as keyof TokenFilter]))
       .map(([key]) => key);
-    if (mismatched.length) {
-      throw new InvalidInputError(
-        'nextToken continues a listing: its filters may be repeated, not changed',
-        mismatched.map((field) => ({ field, message: 'differs from the call that produced nextToken' })),
-      );
-    }
+    assertSameFilters(mismatched, 'nextToken');
     const { order, start, end, ...rest } = f;
     const filter: InvoiceFilter = {
       ...rest,

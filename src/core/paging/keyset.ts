@@ -49,3 +49,15 @@ export class Keyset {
     return payload;
   }
 }
+
+/**
+ * A continuation call may repeat the first call's filters but not change them: throws InvalidInput
+ * naming each changed filter. (`field` is the cursor's name in the caller's input.)
+ */
+export function assertSameFilters(changed: string[], field: string): void {
+  if (!changed.length) return;
+  throw new InvalidInputError(
+    `${field} continues a listing: its filters may be repeated, not changed`,
+    changed.map((name) => ({ field: name, message: `differs from the call that produced ${field}` })),
+  );
+}
