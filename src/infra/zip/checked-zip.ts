@@ -22,8 +22,8 @@ export interface ZipLimits {
 }
 
 /**
- * Generous for real workbooks: a 1,048,575-row template written by this service is one ~670 MB
- * sheet compressed about 13:1; spreadsheet XML rarely passes 100:1, while deflated zeros reach
+ * Generous for real workbooks: a 1,048,575-row template written by this service is one ~650 MB
+ * sheet compressed 11-13:1; spreadsheet XML rarely passes 100:1, while deflated zeros reach
  * 1,000:1.
  */
 export const DEFAULT_ZIP_LIMITS: ZipLimits = {
