@@ -1,0 +1,73 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type {
+  AccessKeyTemplateRow,
+  TemplateReadEvent,
+  TemplateReader,
+  TemplateSource,
+} from '../../../src/core/templates/access-key-template.js';
+
+/** A private temporary folder for one test file; `cleanup` in afterAll. */
+export function tempDir(label: string): { dir: string; file: (name: string) => string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `invoicehub-${label}-`));
+  return {
+    dir,
+    file: (name) => path.join(dir, name),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Order items as the database would stream them: generated one at a time, never held. */
+export async function* orderItems(count: number): AsyncGenerator<AccessKeyTemplateRow> {
+  for (let i = 0; i < count; i++) {
+    yield {
+      orderNumber: `ON-${i}`,
+      orderId: `7010${String(i).padStart(12, '0')}`,
+      orderItemId: String(20_000_000_000 + i),
+      sku: i % 3 === 0 ? `Calçado Açaí;"${i}"` : `SKU-${i}`,
+      orderDate: new Date(Date.UTC(2026, 10, 1 + (i % 20), 12, 30, i % 60)),
+      status: 'shipped',
+      invoiceNumber: i % 2 === 0 ? null : String(27_000 + i),
+      invoiceSeries: i % 2 === 0 ? null : '3',
+    };
+  }
+}
+
+export async function readAll(reader: TemplateReader, source: TemplateSource): Promise<TemplateReadEvent[]> {
+  const events: TemplateReadEvent[] = [];
+  for await (const event of reader.read(source)) events.push(event);
+  return events;
+}
+
+export function rowsOf(events: TemplateReadEvent[]) {
+  return events.flatMap((e) => (e.type === 'row' ? [e] : []));
+}
+
+/** The file-level problems of a read, asserting that it ended with one. */
+export function fileErrorOf(events: TemplateReadEvent[]) {
+  const last = events.at(-1);
+  if (last?.type !== 'file-error') throw new Error(`expected a file error, got ${JSON.stringify(last)}`);
+  return last.problems;
+}
+
+/** Peak RSS growth while `work` runs, sampled every 25 ms. */
+export async function rssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
+  const base = process.memoryUsage().rss;
+  let peak = base;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 25);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, growthMb: (peak - base) / (1024 * 1024) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** A byte stream in small pieces, as an upload arrives. */
+export async function* inPieces(bytes: Uint8Array, size = 1000): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
