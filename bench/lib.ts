@@ -63,18 +63,21 @@ export function runLoad(opts: {
   connections: number;
   durationSeconds: number;
 }): Promise<LoadResult> {
+  return resultOfChild([path.join(benchDir, 'load.js'), JSON.stringify(opts)], 'load generator');
+}
+
+/** Runs a bench script in a process of its own and returns the JSON of its `RESULT ` line. */
+export function resultOfChild<T>(args: string[], what: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(benchDir, 'load.js'), JSON.stringify(opts)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
     });
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (!line) reject(new Error(`load generator exited ${code} without a result: ${out}`));
-      else resolve(JSON.parse(line.slice(7)) as LoadResult);
+      if (code !== 0 || !line) reject(new Error(`${what} exited with ${code} without a result: ${out}`));
+      else resolve(JSON.parse(line.slice(7)) as T);
     });
   });
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import type { AccessKeyTemplateRow } from '../src/core/templates/access-key-temp
 import { templateRowTexts } from '../src/core/templates/access-key-template.js';
 import { CsvTemplateWriter } from '../src/infra/spreadsheets/csv-template.js';
 import { XlsxTemplateWriter } from '../src/infra/spreadsheets/xlsx-template.js';
-import { fmt, table } from './lib.js';
+import { fmt, resultOfChild, table } from './lib.js';
 
 /**
  * `npm run build && node dist/bench/templates.js`: the SellerCenter template written with
@@ -75,20 +74,7 @@ async function runCase(name: Case, count: number, file: string): Promise<Result>
 }
 
 function inChild(name: Case, count: number, file: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), name, String(count), file], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-    });
-    child.once('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
-      if (code !== 0 || !line) reject(new Error(`${name} exited with ${code}: ${out}`));
-      else resolve(JSON.parse(line.slice(7)) as Result);
-    });
-  });
+  return resultOfChild([fileURLToPath(import.meta.url), name, String(count), file], name);
 }
 
 const [, , only, countArg, fileArg] = process.argv;

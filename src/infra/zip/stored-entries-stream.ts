@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { CheckedZip } from './checked-zip.js';
+import { crc32 } from './crc32.js';
 
 /**
  * Chosen entries of a checked ZIP, inflated and re-emitted as a stream of stored (uncompressed)
@@ -15,22 +16,6 @@ import type { CheckedZip } from './checked-zip.js';
  * The stream itself never fails; `failure` tells what went wrong, and the entries stop there.
  */
 export type StreamedPart = { name: string } | { name: string; bytes: Uint8Array };
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
 
 const DESCRIPTOR_SIGNATURE = 0x08074b50;
 
