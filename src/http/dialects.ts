@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { adminPlugin } from './admin/plugin.js';
 import { sendProblem } from './admin/problem.js';
 import type { HttpDeps } from './http-deps.js';
+import { sendKauflandError } from './kaufland/errors.js';
+import { kauflandPlugin } from './kaufland/plugin.js';
 import { sendSpApiError } from './sp-api/errors.js';
 import { spApiPlugin } from './sp-api/plugin.js';
 import { lwaTokenRoutes, sendOAuthError } from './sp-api/routes/lwa-token.js';
@@ -21,7 +23,12 @@ export interface Dialect {
   plugin: FastifyPluginAsync<HttpDeps>;
   sendError(reply: FastifyReply, err: unknown): FastifyReply;
   /** Served at /docs/<name> as its own OpenAPI document, generated from the route schemas. */
-  docs?: { title: string; description: string };
+  docs?: {
+    title: string;
+    description: string;
+    /** Header credentials the docs page lets a reader fill in. */
+    securitySchemes?: Record<string, { type: 'apiKey'; in: 'header'; name: string }>;
+  };
 }
 
 export const DIALECTS: readonly Dialect[] = [
@@ -44,6 +51,24 @@ export const DIALECTS: readonly Dialect[] = [
     docs: {
       title: 'invoicehub: operator API',
       description: 'Onboard sellers, load NF-e and orders, run the marketplace.',
+    },
+  },
+  {
+    name: 'kaufland',
+    prefix: '/kaufland/',
+    plugin: kauflandPlugin,
+    sendError: sendKauflandError,
+    docs: {
+      title: 'invoicehub: Kaufland Seller API v2 (order invoices)',
+      description:
+        "Kaufland's order-invoice operations at /kaufland/v2. Every operation is signed: Shop-Client-Key (the seller's client id), " +
+        'Shop-Timestamp (Unix seconds) and Shop-Signature, the hex HMAC-SHA256 keyed with the client secret of ' +
+        '`METHOD\\nFULL_URL\\nBODY\\nTIMESTAMP`. A browser cannot compute it: use the signed curl of the README.',
+      securitySchemes: {
+        ShopClientKey: { type: 'apiKey', in: 'header', name: 'Shop-Client-Key' },
+        ShopTimestamp: { type: 'apiKey', in: 'header', name: 'Shop-Timestamp' },
+        ShopSignature: { type: 'apiKey', in: 'header', name: 'Shop-Signature' },
+      },
     },
   },
 ];
@@ -76,7 +101,12 @@ export async function registerDialects(app: FastifyInstance, deps: HttpDeps): Pr
       scope.setErrorHandler((err, _request, reply) => dialect.sendError(reply, err));
       if (dialect.docs) {
         await scope.register(swagger, {
-          openapi: { info: { ...dialect.docs, version: '0.1.0' } },
+          openapi: {
+            info: { title: dialect.docs.title, description: dialect.docs.description, version: '0.1.0' },
+            ...(dialect.docs.securitySchemes
+              ? { components: { securitySchemes: dialect.docs.securitySchemes } }
+              : {}),
+          },
         });
         await scope.register(swaggerUi, {
           routePrefix: `/docs/${dialect.name}`,

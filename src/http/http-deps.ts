@@ -1,13 +1,16 @@
 import type { Registry } from 'prom-client';
 import type { LwaService } from '../core/credentials/lwa-service.js';
+import type { SigningCredentials } from '../core/credentials/signing-credentials.js';
 import type { UrlSigner } from '../core/downloads/url-signer.js';
 import type { ExportService } from '../core/exports/export-service.js';
 import type { GovernmentService } from '../core/government/government-service.js';
 import type { IngestService } from '../core/invoices/ingest-service.js';
 import type { InvoiceQueries } from '../core/invoices/invoice-queries.js';
 import type { MaintenanceService } from '../core/maintenance/maintenance-service.js';
+import type { OrderInvoicesService } from '../core/order-invoices/order-invoices-service.js';
 import type { OrdersService } from '../core/orders/orders-service.js';
 import type { BlobStore } from '../core/ports/blob-store.js';
+import type { Clock } from '../core/ports/clock.js';
 import type { Ids } from '../core/ports/ids.js';
 import type { RatePlan } from '../core/rate-limit/rate-plan.js';
 import type { TokenBuckets } from '../core/rate-limit/token-bucket.js';
@@ -22,6 +25,9 @@ export interface HttpSettings {
   maxBulkBytes: number;
   rateLimitsEnabled: boolean;
   spapiRatePlans: Record<string, RatePlan>;
+  /** Requests per second per seller across the Kaufland dialect. */
+  kauflandRateLimit: number;
+  kauflandSignatureWindowSeconds: number;
 }
 
 /** The core services the dialects call. */
@@ -35,6 +41,8 @@ export interface HttpServices {
   exports: ExportService;
   government: GovernmentService;
   webhooks: WebhookService;
+  orderInvoices: OrderInvoicesService;
+  signingCredentials: SigningCredentials;
 }
 
 /** What the HTTP layer is built from; main wires it, tests may build it with fakes. */
@@ -49,4 +57,7 @@ export interface HttpDeps {
   metrics: Registry;
   blobs: BlobStore;
   signer: UrlSigner;
+  clock: Clock;
+  /** The URL clients reach this service at (PUBLIC_BASE_URL, or the listening address once bound). */
+  baseUrl: { readonly current: string };
 }

@@ -32,6 +32,9 @@ export interface Config {
   exportMaxBytes: number;
   workerConcurrency: number;
   workerLeaseSeconds: number;
+  maxOrderInvoiceBytes: number;
+  kauflandRateLimit: number;
+  kauflandSignatureWindowSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -278,6 +281,24 @@ export const CONFIG_VARS = {
     defaultText: '30',
     describe: 'How long a job stays claimed without a heartbeat: a killed worker’s job runs again after it.',
     parse: integer(1, 3600, 30),
+  },
+  maxOrderInvoiceBytes: {
+    name: 'MAX_ORDER_INVOICE_BYTES',
+    defaultText: '10485760',
+    describe: 'Largest order-invoice file (decoded) a Kaufland upload may carry; 413 beyond.',
+    parse: integer(1024, 100 * 1024 * 1024, 10 * 1024 * 1024),
+  },
+  kauflandRateLimit: {
+    name: 'KAUFLAND_RATE_LIMIT',
+    defaultText: '111',
+    describe: 'Kaufland requests per second per seller, across the dialect (Kaufland’s published limit).',
+    parse: integer(1, 100_000, 111),
+  },
+  kauflandSignatureWindowSeconds: {
+    name: 'KAUFLAND_SIGNATURE_WINDOW_SECONDS',
+    defaultText: '300',
+    describe: 'How far a `Shop-Timestamp` may be from the server clock, either way.',
+    parse: integer(1, 86_400, 300),
   },
 } satisfies { [K in keyof Config]: VarSpec<Config[K]> };
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
 import { LwaService } from '../core/credentials/lwa-service.js';
+import { SigningCredentials } from '../core/credentials/signing-credentials.js';
 import { UrlSigner } from '../core/downloads/url-signer.js';
 import { ExportService } from '../core/exports/export-service.js';
 import { GovernmentService } from '../core/government/government-service.js';
@@ -11,6 +12,8 @@ import { Housekeeping } from '../core/housekeeping/housekeeping.js';
 import { IngestService } from '../core/invoices/ingest-service.js';
 import { InvoiceQueries } from '../core/invoices/invoice-queries.js';
 import { MaintenanceService } from '../core/maintenance/maintenance-service.js';
+import { DownloadTokens } from '../core/order-invoices/download-tokens.js';
+import { OrderInvoicesService } from '../core/order-invoices/order-invoices-service.js';
 import { OrdersService } from '../core/orders/orders-service.js';
 import { Keyset } from '../core/paging/keyset.js';
 import { PageTokens } from '../core/paging/page-token.js';
@@ -25,6 +28,7 @@ import { downloadUrl } from '../http/files/download-route.js';
 import type { HttpServices } from '../http/http-deps.js';
 import { createBlobStore, prepareBlobStore } from '../infra/blobs/create-blob-store.js';
 import { systemClock } from '../infra/clock.js';
+import { AesGcmSecretBox } from '../infra/crypto/aes-gcm-secret-box.js';
 import { type Database, openDatabase } from '../infra/db/database.js';
 import { migrate } from '../infra/db/migrate.js';
 import { createStore } from '../infra/db/store.js';
@@ -77,6 +81,8 @@ export function buildServices(
   infra: Pick<AppDeps, 'blobs' | 'signer' | 'baseUrl' | 'wakeWorker'>,
 ): AppDeps['services'] {
   const lwa = new LwaService(store.sellers, clock, config.accessTokenTtlSeconds);
+  const secretBox = new AesGcmSecretBox(signingKey);
+  const signingCredentials = new SigningCredentials(store.sellers, secretBox, clock);
   const keyset = new Keyset(new PageTokens(signingKey));
   const ingest = new IngestService(store, clock, ids, config.maxXmlBytes, zipEntries);
   // How asynchronous results reach sellers: signed links to this server, and a nudge to the worker.
@@ -92,8 +98,16 @@ export function buildServices(
     }),
     webhooks: new WebhookService(store, clock, fetchTransport),
     housekeeping: new Housekeeping(store, infra.blobs, clock, lwa),
-    sellers: new SellersService(store, clock, ids, keyset, (clientId) => lwa.forgetClient(clientId)),
+    sellers: new SellersService(store, clock, ids, keyset, secretBox, (clientId) => {
+      lwa.forgetClient(clientId);
+      signingCredentials.forgetClient(clientId);
+    }),
     lwa,
+    signingCredentials,
+    orderInvoices: new OrderInvoicesService(
+      { store, blobs: infra.blobs, clock, ids, tokens: new DownloadTokens(signingKey) },
+      config.maxOrderInvoiceBytes,
+    ),
     ingest,
     government: new GovernmentService(
       {

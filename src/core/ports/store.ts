@@ -1,6 +1,7 @@
 import type { ExportsRepository } from '../exports/exports-repository.js';
 import type { GovernmentRepository } from '../government/government-repository.js';
 import type { InvoicesRepository } from '../invoices/invoices-repository.js';
+import type { OrderInvoicesRepository } from '../order-invoices/order-invoices-repository.js';
 import type { OrdersRepository } from '../orders/orders-repository.js';
 import type { SellersRepository } from '../sellers/sellers-repository.js';
 import type { WebhooksRepository } from '../webhooks/webhooks-repository.js';
@@ -12,6 +13,7 @@ export interface Repositories {
   invoices: InvoicesRepository;
   sellers: SellersRepository;
   orders: OrdersRepository;
+  orderInvoices: OrderInvoicesRepository;
   exports: ExportsRepository;
   government: GovernmentRepository;
   webhooks: WebhooksRepository;

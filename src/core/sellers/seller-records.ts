@@ -8,11 +8,15 @@ export interface SellerRecord {
   created_at: Date;
 }
 
-/** An API credential pair; secrets are kept as hashes only. */
+/**
+ * An API credential pair. The secret is kept as a hash (LWA, Basic auth) and sealed (Kaufland's
+ * HMAC needs the secret itself; null for pairs issued before sealing existed).
+ */
 export interface CredentialRecord {
   seller_id: string;
   client_id: string;
   secret_hash: string;
+  secret_sealed: Uint8Array | null;
   refresh_token_hash: string;
   created_at: Date;
   revoked_at: Date | null;

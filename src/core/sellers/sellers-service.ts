@@ -6,6 +6,7 @@ import { isValidCnpj, normalizeCnpj } from '../nfe/cnpj.js';
 import type { Keyset, Page } from '../paging/keyset.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
+import type { SecretBox } from '../ports/secret-box.js';
 import type { Store } from '../ports/store.js';
 import { CONTROL_CHARS, isUuid } from '../text.js';
 import type { CredentialRecord, SellerRecord } from './seller-records.js';
@@ -18,7 +19,7 @@ export interface NewSeller {
   storefronts?: string[] | undefined;
 }
 
-/** Shown once: the secret and the refresh token are stored only as hashes. */
+/** Shown once: the secret is stored hashed and sealed, the refresh token as a hash. */
 export interface IssuedCredentials {
   sellerId: string;
   clientId: string;
@@ -66,6 +67,7 @@ export class SellersService {
     private readonly clock: Clock,
     private readonly ids: Ids,
     private readonly keyset: Keyset,
+    private readonly secrets: SecretBox,
     /** Told when credentials are revoked, so cached token lookups go too. */
     private readonly onRevoke: (clientId: string) => void = () => {},
   ) {}
@@ -193,6 +195,7 @@ export class SellersService {
       seller_id: sellerId,
       client_id: clientId,
       secret_hash: hashSecret(clientSecret),
+      secret_sealed: this.secrets.seal(clientSecret, clientId),
       refresh_token_hash: hashSecret(refreshToken),
       created_at: now,
       revoked_at: null,

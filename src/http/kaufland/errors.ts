@@ -1,4 +1,6 @@
-import type { DomainError, FieldProblem } from '../../core/errors.js';
+import type { FastifyReply } from 'fastify';
+import { type DomainError, type FieldProblem, QuotaExceededError } from '../../core/errors.js';
+import { toDomainError } from '../shared/fastify-errors.js';
 import { AuthHeaderError, SignatureMismatchError } from './auth-errors.js';
 
 /**
@@ -73,4 +75,13 @@ export function renderKauflandError(err: DomainError | null): { status: number; 
       errors: err.problems.map((p) => ({ field: kauflandField(p.field), message: p.message })),
     },
   };
+}
+
+/** Sends any error in Kaufland's shape (the dialect's one error path); unexpected ones are logged as bugs. */
+export function sendKauflandError(reply: FastifyReply, err: unknown): FastifyReply {
+  const domain = toDomainError(err);
+  const { status, body } = renderKauflandError(domain);
+  if (!domain) reply.request.log.error({ err }, 'unhandled error');
+  if (domain instanceof QuotaExceededError) reply.header('retry-after', Math.ceil(domain.retryAfterSeconds));
+  return reply.code(status).header('cache-control', 'no-store').type('application/json').send(body);
 }

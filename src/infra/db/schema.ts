@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { ExportDocumentRecord, ExportRecord } from '../../core/exports/exports-repository.js';
 import type { GovernmentRequestRecord } from '../../core/government/government-repository.js';
 import type { EventRecord, InvoiceRecord } from '../../core/invoices/invoice-records.js';
+import type { OrderInvoiceRecord } from '../../core/order-invoices/order-invoice-records.js';
 import type { OrderItemRecord, OrderRecord } from '../../core/orders/orders-repository.js';
 import type { AccessTokenRecord, CredentialRecord, SellerRecord } from '../../core/sellers/seller-records.js';
 import type { WebhookRecord } from '../../core/webhooks/webhooks-repository.js';
@@ -32,6 +33,11 @@ export type InvoicesTable = Table<InvoiceRecord, 'transaction_ids' | 'discrepanc
 export type NfeEventsTable = Table<EventRecord> & { xml: Uint8Array };
 export type OrdersTable = Table<OrderRecord>;
 export type OrderItemsTable = Table<OrderItemRecord>;
+/** bigint columns: the drivers return them as text (the repository converts). */
+export type OrderInvoicesTable = Omit<Table<OrderInvoiceRecord>, 'invoice_id' | 'size_bytes'> & {
+  invoice_id: ColumnType<string, never, never>;
+  size_bytes: ColumnType<string, number, never>;
+};
 export type InvoiceExportsTable = Table<ExportRecord, 'filter'>;
 export type ExportDocumentsTable = Table<ExportDocumentRecord>;
 export type SellerWebhooksTable = Table<WebhookRecord>;
@@ -71,6 +77,7 @@ export interface DB {
   nfe_events: NfeEventsTable;
   orders: OrdersTable;
   order_items: OrderItemsTable;
+  order_invoices: OrderInvoicesTable;
   settings: SettingsTable;
   schema_migrations: SchemaMigrationsTable;
   jobs: JobsTable;

@@ -6,6 +6,7 @@ import { translateDbError, translatingErrors } from './db-errors.js';
 import { KyselyExportsRepository } from './repos/exports-repo.js';
 import { KyselyGovernmentRepository } from './repos/government-repo.js';
 import { KyselyInvoicesRepository } from './repos/invoices-repo.js';
+import { KyselyOrderInvoicesRepository } from './repos/order-invoices-repo.js';
 import { KyselyOrdersRepository } from './repos/orders-repo.js';
 import { KyselySellersRepository } from './repos/sellers-repo.js';
 import { KyselySettingsRepository } from './repos/settings-repo.js';
@@ -27,6 +28,7 @@ function repositories(db: Db, queue: JobQueue): Repositories {
     invoices: translatingErrors(new KyselyInvoicesRepository(db)),
     sellers: translatingErrors(new KyselySellersRepository(db)),
     orders: translatingErrors(new KyselyOrdersRepository(db)),
+    orderInvoices: translatingErrors(new KyselyOrderInvoicesRepository(db)),
     exports: translatingErrors(new KyselyExportsRepository(db)),
     government: translatingErrors(new KyselyGovernmentRepository(db)),
     webhooks: translatingErrors(new KyselyWebhooksRepository(db)),
