@@ -14,6 +14,8 @@ import {
   sweep,
   TABLES,
 } from '../support/hostile.js';
+import { tinyPdf, uploadBody } from '../support/kaufland.js';
+import { kauflandClient } from '../support/kaufland-client.js';
 
 /**
  * A table-driven sweep of every route with garbage. Each answer must be < 500, in the shape and
@@ -37,6 +39,10 @@ describe('hostile input through every route', () => {
   let token: string;
   let theirInvoice: string;
   const theirOrder = 'their-order-1';
+  // Kaufland: sellers on a storefront, and an invoice of theirs to aim at.
+  let kMine: Seller;
+  let kTheirs: Seller;
+  let kTheirInvoice: { id: number; url: string };
 
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMITS_ENABLED: 'false' }, 'hostile');
@@ -53,10 +59,115 @@ describe('hostile input through every route', () => {
     };
     const res = await t.admin('POST', '/admin/v1/orders', { ...order, items: [{ orderItemId: 'a' }] });
     expect(res.status).toBe(201);
+
+    kMine = await createSeller(t, { storefronts: ['de'] });
+    kTheirs = await createSeller(t, { storefronts: ['de'] });
+    for (const [seller, orderId] of [
+      [kMine, 'K-MINE'],
+      [kTheirs, 'K-THEIRS'],
+    ] as const) {
+      const loaded = await t.admin('POST', '/admin/v1/orders', {
+        orderId,
+        sellerId: seller.sellerId,
+        storefront: 'de',
+        createdAt: '2026-11-20',
+        status: 'shipped',
+        items: [{ orderItemId: '1' }],
+      });
+      expect(loaded.status).toBe(201);
+    }
+    const client = kauflandClient({
+      baseUrl: `${t.url}/kaufland/v2`,
+      clientKey: kTheirs.clientId,
+      secret: kTheirs.clientSecret,
+      now: () => t.clock.now(),
+    });
+    const uploaded = await client.request({
+      method: 'POST',
+      segments: ['order-invoices', 'K-THEIRS'],
+      body: uploadBody(tinyPdf()),
+    });
+    expect(uploaded.status).toBe(201);
+    const data = uploaded.json<{ data: { id_invoice: number; url: string } }>().data;
+    kTheirInvoice = { id: data.id_invoice, url: data.url };
   });
   afterAll(async () => {
     await t?.close();
   });
+
+  /** Kaufland: forged and replayed signatures, garbled base64, wrong types, another seller's ids. */
+  function kauflandCases(): Case[] {
+    const K = '/kaufland/v2/order-invoices';
+    const valid = {
+      original_name: 'a.pdf',
+      mime_type: 'application/pdf',
+      data: tinyPdf().toString('base64'),
+    };
+    const theirFile = new URL(kTheirInvoice.url);
+    const signedBy = (headers: Record<string, string>): Partial<Case> => ({ auth: false, headers });
+    return [
+      c('kaufland', `GET ${K}`, 401, { name: 'Kaufland: unsigned', auth: false }),
+      c('kaufland', `GET ${K}`, 401, {
+        name: 'Kaufland: forged signature',
+        ...signedBy({
+          'shop-client-key': kMine.clientId,
+          'shop-timestamp': String(Math.floor(t.clock.now().getTime() / 1000)),
+          'shop-signature': 'a'.repeat(64),
+        }),
+      }),
+      c('kaufland', `GET ${K}`, 401, {
+        name: 'Kaufland: replayed timestamp',
+        ...signedBy({
+          'shop-client-key': kMine.clientId,
+          'shop-timestamp': '1411055926',
+          'shop-signature': 'a'.repeat(64),
+        }),
+      }),
+      c('kaufland', `GET ${K}`, 401, {
+        name: 'Kaufland: header sent twice',
+        ...signedBy({
+          'shop-client-key': `${kMine.clientId}, ${kMine.clientId}`,
+          'shop-timestamp': '1',
+          'shop-signature': 'a'.repeat(64),
+        }),
+      }),
+      c('kaufland', `GET ${K}?limit=1e3`, 400),
+      c('kaufland', `GET ${K}?limit=%00`, 400),
+      c('kaufland', `GET ${K}?offset=99999999999999999999`, 400),
+      c('kaufland', `GET ${K}?ts_created_from_iso=2026-13-45T99:00:00Z`, 400),
+      c('kaufland', `GET ${K}?storefront=de&storefront=pl`, 400),
+      c('kaufland', `GET ${K}/K-THEIRS/${kTheirInvoice.id}`, 404),
+      c('kaufland', `DELETE ${K}/K-THEIRS/${kTheirInvoice.id}`, 404),
+      c('kaufland', `POST ${K}/K-THEIRS`, 404, json(valid)),
+      c('kaufland', `POST ${K}/${'x'.repeat(600)}`, undefined, json(valid)),
+      c('kaufland', `POST ${K}/K-MINE`, 400, {
+        name: 'Kaufland: garbled base64',
+        ...json({ ...valid, data: '%%%===' }),
+      }),
+      c('kaufland', `POST ${K}/K-MINE`, 400, {
+        name: 'Kaufland: base64 of a non-PDF',
+        ...json({ ...valid, data: Buffer.from('MZ\x90\x00 not a pdf').toString('base64') }),
+      }),
+      c('kaufland', `POST ${K}/K-MINE`, 413, {
+        name: 'Kaufland: 20 MiB body',
+        ...json({ ...valid, data: 'A'.repeat(20 * MIB) }),
+      }),
+      c('kaufland', `POST ${K}/K-MINE`, 401, {
+        name: 'Kaufland: 20 MiB chunked, unsigned (refused before the body is read)',
+        auth: false,
+        body: chunked(20 * MIB),
+        headers: JSON_TYPE,
+      }),
+      c('kaufland', `POST ${K}/K-MINE`, 401, {
+        name: 'Kaufland: 2 MiB chunked, signed as empty',
+        body: chunked(2 * MIB),
+        headers: JSON_TYPE,
+      }),
+      c('kaufland', `GET ${theirFile.pathname}?access_token=${'A'.repeat(43)}`, 404, { auth: false }),
+      c('kaufland', `GET ${theirFile.pathname}`, 400, { auth: false }),
+      c('kaufland', 'GET /kaufland/files/order-invoices/not-a-uuid?access_token=x', 404, { auth: false }),
+    ];
+  }
 
   function cases(): Case[] {
     const out: Case[] = [];
@@ -71,6 +182,12 @@ describe('hostile input through every route', () => {
     garbage('admin', 'POST /admin/v1/orders', { ...order, items: [] });
     garbage('admin', 'PUT /admin/v1/maintenance', { enabled: 'true' });
     garbage('lwa', 'POST /auth/o2/token', { grant_type: 'refresh_token', client_id: mine.clientId });
+    garbage('kaufland', 'POST /kaufland/v2/order-invoices/K-MINE', {
+      original_name: 'a.pdf',
+      mime_type: 'application/pdf',
+      data: tinyPdf().toString('base64'),
+    });
+    out.push(...kauflandCases());
 
     // Text the database cannot keep (NUL) or values it cannot compare.
     const nulOrder = { ...order, orderId: 'nul-1', orderNumber: 'n\u0000', items: [{ orderItemId: 'a' }] };
@@ -318,7 +435,8 @@ describe('hostile input through every route', () => {
     const before = await countRows(t, [...TABLES]);
     const all = cases();
     expect(all.length).toBeGreaterThan(140);
-    expect(await sweep(t, all, token)).toEqual([]);
+    const kaufland = { clientKey: kMine.clientId, secret: kMine.clientSecret };
+    expect(await sweep(t, all, { accessToken: token, kaufland })).toEqual([]);
     expect(await countRows(t, [...TABLES])).toEqual(before);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await (await t.admin('GET', '/admin/v1/maintenance')).json()).toMatchObject({ enabled: false });

@@ -1,7 +1,8 @@
 import { ADMIN_TOKEN, type TestApp } from './app.js';
+import { signKaufland } from './kaufland-client.js';
 
 /** Support for the hostile-input sweep: the cases' shape, garbage bodies, and the judge. */
-export type Dialect = 'admin' | 'spapi' | 'lwa' | 'files';
+export type Dialect = 'admin' | 'spapi' | 'lwa' | 'files' | 'kaufland';
 export type Body = string | Uint8Array | (() => ReadableStream<Uint8Array>);
 
 export interface Case {
@@ -69,11 +70,31 @@ export function jsonGarbage(valid: Record<string, unknown>): [string, Body, stri
   ];
 }
 
-export async function send(t: TestApp, c: Case, accessToken: string): Promise<Response> {
+/** The credentials each dialect's cases are sent with. */
+export interface SweepCredentials {
+  accessToken: string;
+  kaufland?: { clientKey: string; secret: string };
+}
+
+/** Kaufland's headers for the request as sent (a streamed body is signed as empty: it then fails). */
+function kauflandHeaders(t: TestApp, c: Case, key: { clientKey: string; secret: string }) {
+  const body = typeof c.body === 'string' || c.body instanceof Uint8Array ? c.body : '';
+  const timestamp = String(Math.floor(t.clock.now().getTime() / 1000));
+  return {
+    'shop-client-key': key.clientKey,
+    'shop-timestamp': timestamp,
+    'shop-signature': signKaufland(key.secret, c.method, t.url + c.path, body, timestamp),
+  };
+}
+
+export async function send(t: TestApp, c: Case, credentials: SweepCredentials): Promise<Response> {
   const headers: Record<string, string> = { ...(c.headers ?? {}) };
   if (c.auth !== false) {
     if (c.dialect === 'admin') headers.authorization = `Bearer ${ADMIN_TOKEN}`;
-    if (c.dialect === 'spapi') headers['x-amz-access-token'] = accessToken;
+    if (c.dialect === 'spapi') headers['x-amz-access-token'] = credentials.accessToken;
+    if (c.dialect === 'kaufland' && credentials.kaufland) {
+      Object.assign(headers, kauflandHeaders(t, c, credentials.kaufland));
+    }
   }
   const body = typeof c.body === 'function' ? c.body() : c.body;
   return fetch(t.url + c.path, {
@@ -107,6 +128,12 @@ export function judge(c: Case, res: Response, text: string): string | null {
     return ok ? null : `not a problem: ${show}`;
   }
   if (!type.startsWith('application/json')) return `content-type ${type}: ${show}`;
+  if (c.dialect === 'kaufland') {
+    const keys = Object.keys(body).sort().join(',');
+    return keys === 'errors,message,type' && typeof body.type === 'string' && Array.isArray(body.errors)
+      ? null
+      : `not a Kaufland error: ${show}`;
+  }
   if (c.dialect === 'lwa') {
     const keys = Object.keys(body).sort().join(',');
     return keys === 'error,error_description' && typeof body.error === 'string'
@@ -122,11 +149,16 @@ export function judge(c: Case, res: Response, text: string): string | null {
 }
 
 /** Runs every case; returns one line per case that went wrong. */
-export async function sweep(t: TestApp, cases: Case[], accessToken: string): Promise<string[]> {
+export async function sweep(
+  t: TestApp,
+  cases: Case[],
+  credentials: string | SweepCredentials,
+): Promise<string[]> {
+  const creds = typeof credentials === 'string' ? { accessToken: credentials } : credentials;
   const failures: string[] = [];
   for (const c of cases) {
     try {
-      const res = await send(t, c, accessToken);
+      const res = await send(t, c, creds);
       const problem = judge(c, res, await res.text());
       if (problem) failures.push(`${c.name}: ${problem}`);
     } catch (err) {
@@ -150,4 +182,5 @@ export const TABLES = [
   'export_documents',
   'government_invoice_requests',
   'seller_webhooks',
+  'order_invoices',
 ] as const;

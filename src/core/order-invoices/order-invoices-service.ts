@@ -61,7 +61,7 @@ export class OrderInvoicesService {
 
   async get(sellerId: string, orderId: string, invoiceId: number): Promise<OrderInvoiceRecord> {
     const row =
-      ORDER_ID.test(orderId) && Number.isSafeInteger(invoiceId) && invoiceId > 0
+      isUuid(sellerId) && ORDER_ID.test(orderId) && Number.isSafeInteger(invoiceId) && invoiceId > 0
         ? await this.deps.store.orderInvoices.get(sellerId, orderId, invoiceId)
         : undefined;
     if (!row) throw new NotFoundError(`order invoice ${invoiceId} of order ${orderId} not found`);

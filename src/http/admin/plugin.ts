@@ -4,6 +4,7 @@ import { UnauthorizedError } from '../../core/errors.js';
 import type { HttpDeps } from '../http-deps.js';
 import { invoiceAdminRoutes } from './routes/invoices.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { orderInvoiceAdminRoutes } from './routes/order-invoices.js';
 import { orderRoutes } from './routes/orders.js';
 import { sellerRoutes } from './routes/sellers.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -27,6 +28,7 @@ export async function adminPlugin(app: FastifyInstance, deps: HttpDeps): Promise
   await app.register(sellerRoutes, deps);
   await app.register(invoiceAdminRoutes, deps);
   await app.register(orderRoutes, deps);
+  await app.register(orderInvoiceAdminRoutes, deps);
   await app.register(maintenanceRoutes, deps);
   await app.register(webhookRoutes, deps);
 }

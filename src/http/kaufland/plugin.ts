@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { QuotaExceededError } from '../../core/errors.js';
 import type { HttpDeps } from '../http-deps.js';
 import { keepRawBodies, parseJsonBody, rawBody } from './request-body.js';
@@ -26,11 +26,8 @@ export async function kauflandPlugin(app: FastifyInstance, deps: HttpDeps): Prom
   keepRawBodies(app, uploadBodyLimit(services.orderInvoices.maxInvoiceBytes));
   const plan = { rate: config.kauflandRateLimit, burst: config.kauflandRateLimit };
 
-  app.addHook('preValidation', async (request, reply) => {
-    if (!request.routeOptions.config.operationId) return;
-    await services.maintenance.assertOpen();
-    const body = rawBody(request);
-    const credential = await verifyKauflandRequest(
+  const verify = (request: FastifyRequest, body: Buffer | undefined) =>
+    verifyKauflandRequest(
       {
         method: request.method,
         publicBaseUrl: deps.baseUrl.current,
@@ -40,8 +37,21 @@ export async function kauflandPlugin(app: FastifyInstance, deps: HttpDeps): Prom
         now: deps.clock.now(),
       },
       (clientKey) => services.signingCredentials.lookup(clientKey),
-      { maxSkewSeconds: config.kauflandSignatureWindowSeconds },
+      { maxSkewSeconds: config.kauflandSignatureWindowSeconds, headersOnly: body === undefined },
     );
+
+  // Before the body is read: maintenance, then headers, timestamp and key.
+  app.addHook('onRequest', async (request) => {
+    if (!request.routeOptions.config.operationId) return;
+    await services.maintenance.assertOpen();
+    await verify(request, undefined);
+  });
+
+  // Once it is read: the signature over it, the seller's bucket, then the JSON.
+  app.addHook('preValidation', async (request, reply) => {
+    if (!request.routeOptions.config.operationId) return;
+    const body = rawBody(request);
+    const credential = await verify(request, body);
     request.kauflandSellerId = credential.sellerId;
     if (config.rateLimitsEnabled) {
       const taken = rateBuckets.take(`kaufland:${credential.sellerId}`, plan);

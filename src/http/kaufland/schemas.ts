@@ -71,6 +71,7 @@ export const InvoiceParams = Type.Object({
   id_order: OrderId,
   id_invoice: Type.Integer({
     minimum: 1,
+    maximum: Number.MAX_SAFE_INTEGER,
     format: 'int64',
     description: 'Invoice ID, not unique across all invoices',
   }),

@@ -62,6 +62,11 @@ export interface KauflandSignedRequest {
 export interface KauflandVerifyOptions {
   /** How far `Shop-Timestamp` may be from `now`, either way (default 300). */
   maxSkewSeconds?: number;
+  /**
+   * Check the headers, the timestamp and the key only, not the signature: run before the body is
+   * read, so a caller who cannot sign never gets a large body buffered.
+   */
+  headersOnly?: boolean;
 }
 
 const CLIENT_KEY = /^[\x21-\x7e]{1,128}$/;
@@ -121,6 +126,7 @@ export async function verifyKauflandRequest<C extends { secret: string }>(
 
   const credential = await lookup(clientKey);
   if (!credential) throw unauthorizedHeader('Shop-Client-Key', 'is not a known client key', 'invalid');
+  if (options.headersOnly) return credential;
 
   const fullUrl = kauflandFullUrl(request.publicBaseUrl, request.rawUrl);
   const body = request.body ?? new Uint8Array(0);
