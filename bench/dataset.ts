@@ -4,7 +4,7 @@ import pg from 'pg';
 import { DEMO_CNPJ, generateDemo, seedDemo } from '../src/core/demo/demo-data.js';
 import type { IssuedCredentials } from '../src/core/sellers/sellers-service.js';
 import { loadConfig } from '../src/main/config.js';
-import { createDeps } from '../src/main/deps.js';
+import { createDeps, demoDeps } from '../src/main/deps.js';
 import { benchDir } from './lib.js';
 
 export interface Dataset {
@@ -61,7 +61,7 @@ export async function prepareDataset(
   try {
     let seller = await deps.store.sellers.byCnpj(DEMO_CNPJ);
     if (!seller) {
-      await seedDemo({ ...deps.services, clock: deps.clock }, 0);
+      await seedDemo(demoDeps(deps), 0);
       seller = await deps.store.sellers.byCnpj(DEMO_CNPJ);
     }
     const sellerId = seller?.seller_id as string;

@@ -7,7 +7,7 @@ import { DataDirLockedError } from '../infra/db/data-dir-lock.js';
 import { openDatabase } from '../infra/db/database.js';
 import { migrate } from '../infra/db/migrate.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { type AppDeps, createDeps } from './deps.js';
+import { type AppDeps, createDeps, demoDeps } from './deps.js';
 import { startServer } from './server.js';
 import { startWorker } from './worker.js';
 
@@ -173,7 +173,7 @@ async function sellerCreate(values: Values): Promise<number> {
     }),
   );
   console.log(JSON.stringify(issued, null, 2));
-  console.error('The client secret and refresh token are shown once; they are stored only as hashes.');
+  console.error('The client secret and refresh token are shown once: keep them now.');
   return 0;
 }
 
@@ -188,31 +188,21 @@ async function demo(values: Values): Promise<number> {
       ? await deps.services.sellers.get(sellerId)
       : await deps.store.sellers.byCnpj(DEMO_CNPJ);
     if (!seller) {
-      const { credentials, summary } = await seedDemo({ ...deps.services, clock: deps.clock }, 0);
-      const more = await generateDemo(
-        { ...deps.services, clock: deps.clock },
-        credentials.sellerId,
-        DEMO_CNPJ,
-        {
-          invoices: count,
-          onProgress: progress,
-        },
-      );
+      const { credentials, summary } = await seedDemo(demoDeps(deps), 0);
+      const more = await generateDemo(demoDeps(deps), credentials.sellerId, DEMO_CNPJ, {
+        invoices: count,
+        onProgress: progress,
+      });
       console.log(JSON.stringify({ credentials, summary: { ...summary, ...more } }, null, 2));
       return;
     }
     const existing = await deps.store.invoices.countBySeller(seller.seller_id);
-    const summary = await generateDemo(
-      { ...deps.services, clock: deps.clock },
-      seller.seller_id,
-      seller.cnpj,
-      {
-        invoices: count,
-        startAt: existing,
-        seed: existing + 1,
-        onProgress: progress,
-      },
-    );
+    const summary = await generateDemo(demoDeps(deps), seller.seller_id, seller.cnpj, {
+      invoices: count,
+      startAt: existing,
+      seed: existing + 1,
+      onProgress: progress,
+    });
     console.log(JSON.stringify({ sellerId: seller.seller_id, summary }, null, 2));
   });
   console.error(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -35,6 +35,7 @@ import { createStore } from '../infra/db/store.js';
 import { fetchTransport } from '../infra/http/fetch-transport.js';
 import { systemIds } from '../infra/ids.js';
 import { JobQueue } from '../infra/jobs/queue.js';
+import { renderInvoiceSheetPdf } from '../infra/pdf/invoice-sheet-pdf.js';
 import { zipEntries } from '../infra/zip/read-zip.js';
 import { type Config, publicBaseUrl } from './config.js';
 
@@ -178,4 +179,9 @@ export async function createDeps(
     if (!overrides.database) await database.close();
     throw err;
   }
+}
+
+/** What the demo generators need: the services, the clock and a PDF renderer for order invoices. */
+export function demoDeps(deps: AppDeps) {
+  return { ...deps.services, clock: deps.clock, renderPdf: renderInvoiceSheetPdf };
 }

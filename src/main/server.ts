@@ -6,7 +6,7 @@ import type { IssuedCredentials } from '../core/sellers/sellers-service.js';
 import type { JobWorker } from '../infra/jobs/worker.js';
 import { buildApp } from './app.js';
 import { type Config, publicBaseUrl } from './config.js';
-import { type AppDeps, createDeps, resolveAdminToken } from './deps.js';
+import { type AppDeps, createDeps, demoDeps, resolveAdminToken } from './deps.js';
 import { startWorker } from './worker.js';
 
 export interface RunningServer {
@@ -25,10 +25,13 @@ const DEMO_FILE = 'demo-credentials.json';
 async function ensureDemo(deps: AppDeps): Promise<IssuedCredentials | undefined> {
   const file = path.join(deps.config.dataDir, DEMO_FILE);
   if ((await deps.store.sellers.count()) === 0 && deps.config.demoData) {
-    const { credentials, summary } = await seedDemo({ ...deps.services, clock: deps.clock });
+    const { credentials, summary } = await seedDemo(demoDeps(deps));
     fs.mkdirSync(deps.config.dataDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
-    console.log(`Seeded the demo marketplace: ${summary.invoices} invoices, ${summary.orders} orders.`);
+    console.log(
+      `Seeded the demo marketplace: ${summary.invoices} invoices, ${summary.orders} orders; ` +
+        `Kaufland: ${summary.kaufland.orders} orders, ${summary.kaufland.invoices} order invoices.`,
+    );
     return credentials;
   }
   if (!fs.existsSync(file)) return undefined;
@@ -56,7 +59,12 @@ function banner(
       `  clientSecret  ${demo.clientSecret}`,
       `  refreshToken  ${demo.refreshToken}`,
       '',
-      'Try it:',
+      'Try Kaufland (signed with openssl):',
+      `  URL='${url}/kaufland/v2/order-invoices?storefront=de'; TS=$(date +%s)`,
+      `  SIG=$(printf 'GET\\n%s\\n\\n%s' "$URL" "$TS" | openssl dgst -sha256 -hmac '${demo.clientSecret}' | sed 's/^.* //')`,
+      `  curl -s "$URL" -H 'Shop-Client-Key: ${demo.clientId}' -H "Shop-Timestamp: $TS" -H "Shop-Signature: $SIG"`,
+      '',
+      'Try SP-API:',
       `  TOKEN=$(curl -s ${url}/auth/o2/token -d grant_type=refresh_token -d client_id=${demo.clientId} \\`,
       `      -d client_secret=${demo.clientSecret} --data-urlencode 'refresh_token=${demo.refreshToken}' \\`,
       `      | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,

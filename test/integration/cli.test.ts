@@ -93,6 +93,15 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
       );
       expect(list.status).toBe(200);
       expect(((await list.json()) as { invoices: unknown[] }).invoices.length).toBeGreaterThan(0);
+      // The printed Kaufland lines, run by bash as a user pastes them (openssl signs, curl sends).
+      const kaufland = /Try Kaufland[^\n]*\n((?: {2}.*\n){3})/.exec(out)?.[1] ?? '';
+      const signed = spawnSync('bash', ['-c', kaufland], { encoding: 'utf8' });
+      expect(signed.status, signed.stderr).toBe(0);
+      const listed = JSON.parse(signed.stdout) as {
+        data: { id_order: string; is_marketplace_deemed_supplier: boolean }[];
+      };
+      expect(listed.data.map((i) => i.id_order).sort()).toEqual(['MB7UWLD', 'MQ3ZK8T', 'MXE5BY1']);
+      expect(listed.data.filter((i) => i.is_marketplace_deemed_supplier)).toHaveLength(1);
       const admin = await fetch(`${first.url}/admin/v1/sellers`, {
         headers: { authorization: `Bearer ${adminToken}` },
       });

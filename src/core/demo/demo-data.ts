@@ -3,9 +3,11 @@ import type { IngestService } from '../invoices/ingest-service.js';
 import { BRAZIL } from '../marketplaces.js';
 import { buildCancellationEventXml, buildNfeXml, type NfeBuildOutcome } from '../nfe/build.js';
 import { makeCnpj, makeCpf } from '../nfe/cnpj.js';
+import type { OrderInvoicesService } from '../order-invoices/order-invoices-service.js';
 import type { OrderInput, OrdersService } from '../orders/orders-service.js';
 import type { Clock } from '../ports/clock.js';
 import type { IssuedCredentials, SellersService } from '../sellers/sellers-service.js';
+import { type RenderInvoicePdf, seedKauflandDemo } from './kaufland-demo.js';
 
 export const DEMO_SELLER_NAME = 'Loja Demonstração Ltda';
 /** A valid CNPJ reserved for the demo seller. */
@@ -254,9 +256,19 @@ export async function generateDemo(
 
 /** Creates the demo seller (valid CNPJ, Brazil marketplace, a Kaufland storefront) and its data. */
 export async function seedDemo(
-  deps: { sellers: SellersService; ingest: IngestService; orders: OrdersService; clock: Clock },
+  deps: {
+    sellers: SellersService;
+    ingest: IngestService;
+    orders: OrdersService;
+    orderInvoices: OrderInvoicesService;
+    renderPdf: RenderInvoicePdf;
+    clock: Clock;
+  },
   invoices = 300,
-): Promise<{ credentials: IssuedCredentials; summary: DemoSummary }> {
+): Promise<{
+  credentials: IssuedCredentials;
+  summary: DemoSummary & { kaufland: { orders: number; invoices: number } };
+}> {
   const credentials = await deps.sellers.create({
     name: DEMO_SELLER_NAME,
     cnpj: DEMO_CNPJ,
@@ -264,5 +276,6 @@ export async function seedDemo(
     storefronts: ['de'],
   });
   const summary = await generateDemo(deps, credentials.sellerId, DEMO_CNPJ, { invoices });
-  return { credentials, summary };
+  const kaufland = await seedKauflandDemo(deps, { sellerId: credentials.sellerId, name: DEMO_SELLER_NAME });
+  return { credentials, summary: { ...summary, kaufland } };
 }

@@ -7,7 +7,7 @@ import {
   tinyPdf,
   uploadBody,
 } from '../../support/kaufland.js';
-import { kauflandClient, signKaufland } from '../../support/kaufland-client.js';
+import { type KauflandRequest, kauflandClient, signKaufland } from '../../support/kaufland-client.js';
 import { validateKaufland } from '../../support/kaufland-model.js';
 
 let t: TestApp;
@@ -137,7 +137,7 @@ describe('Kaufland request signatures', () => {
   it('refuses stale, future and replayed timestamps, unknown keys and missing or malformed headers', async () => {
     const path = '/kaufland/v2/order-invoices';
     const now = Math.floor(t.clock.now().getTime() / 1000);
-    const send = (over: Parameters<typeof seller.client.request>[0]) =>
+    const send = (over: Partial<KauflandRequest>) =>
       seller.client.request({ method: 'GET', rawPath: path, signAs: { url: viaProxy(path) }, ...over });
 
     expect((await send({ timestamp: now - 300 })).status).toBe(200);

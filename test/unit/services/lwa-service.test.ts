@@ -23,6 +23,7 @@ function setup(ttlSeconds = 3600) {
     seller_id: SELLER,
     client_id: 'client-1',
     secret_hash: hashSecret('secret-1'),
+    secret_sealed: null,
     refresh_token_hash: hashSecret('Atzr|refresh'),
     created_at: clock.now(),
     revoked_at: null,
