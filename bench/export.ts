@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from './dataset.js';
-import { cliPath, fmt, startChild, stopChild } from './lib.js';
+import { cliPath, fmt, peakRssMb, startChild, stopChild } from './lib.js';
 import { unzipToDir } from './unzip-dir.js';
 
 export interface ExportResult {
@@ -18,13 +18,6 @@ export interface ExportResult {
 }
 
 const API = '/tax/invoices/2024-06-19';
-
-/** Peak resident set of a process, from the kernel's high-water mark. */
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
 
 async function call(url: string, token: string, method: string, p: string, body?: unknown) {
   const res = await fetch(url + p, {

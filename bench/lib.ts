@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -62,6 +63,8 @@ export function runLoad(opts: {
   headers: Record<string, string>;
   connections: number;
   durationSeconds: number;
+  /** POST this file's bytes instead of GETs. */
+  bodyFile?: string;
 }): Promise<LoadResult> {
   return resultOfChild([path.join(benchDir, 'load.js'), JSON.stringify(opts)], 'load generator');
 }
@@ -89,4 +92,11 @@ export function fmt(n: number, digits = 0): string {
 export function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
+}
+
+/** Peak resident set of a process, from the kernel's high-water mark. */
+export function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
 }

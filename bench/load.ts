@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import autocannon from 'autocannon';
 
 /**
@@ -10,6 +11,7 @@ interface Options {
   headers: Record<string, string>;
   connections: number;
   durationSeconds: number;
+  bodyFile?: string;
 }
 
 const opts = JSON.parse(process.argv[2] ?? '{}') as Options;
@@ -18,7 +20,9 @@ const result = await autocannon({
   connections: opts.connections,
   duration: opts.durationSeconds,
   headers: opts.headers,
-  requests: opts.paths.map((path) => ({ method: 'GET', path })),
+  requests: opts.paths.map((path) =>
+    opts.bodyFile ? { method: 'POST', path, body: fs.readFileSync(opts.bodyFile) } : { method: 'GET', path },
+  ),
 });
 console.log(
   `RESULT ${JSON.stringify({

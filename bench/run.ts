@@ -1,6 +1,7 @@
 import { postgresServerUrl, prepareDataset } from './dataset.js';
 import { benchExport, type ExportResult, exportRows } from './export.js';
 import { benchGetInvoices, type CaseResult, token } from './get-invoices.js';
+import { benchKaufland, type KauflandResult, kauflandRows } from './kaufland.js';
 import { fmt, table } from './lib.js';
 
 /**
@@ -75,4 +76,17 @@ if (!only || only === 'export') {
     results.push(await benchExport(pg, (url) => token(url, pg)));
   }
   console.log(`\n${table(exportRows(results))}\n`);
+}
+
+if (!only || only === 'kaufland') {
+  const listed = Number(process.env.BENCH_KAUFLAND_INVOICES ?? 1000);
+  console.log(
+    `Kaufland order invoices: list over ${fmt(listed)} invoices, 10 MiB uploads, ${durationSeconds} s per run`,
+  );
+  const results: KauflandResult[] = [];
+  const opts = { invoices: listed, connections, durationSeconds };
+  results.push(await benchKaufland('pglite', opts));
+  const pgUrl = await postgresServerUrl();
+  if (pgUrl) results.push(await benchKaufland('postgres', { ...opts, serverUrl: pgUrl }));
+  console.log(`\n${table(kauflandRows(results))}\n`);
 }
