@@ -102,6 +102,24 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
       };
       expect(listed.data.map((i) => i.id_order).sort()).toEqual(['MB7UWLD', 'MQ3ZK8T', 'MXE5BY1']);
       expect(listed.data.filter((i) => i.is_marketplace_deemed_supplier)).toHaveLength(1);
+      // The README's Kaufland snippet, pasted with the printed credentials, from an empty folder.
+      const readme = fs.readFileSync('README.md', 'utf8');
+      const snippet =
+        /A signed request against the demo seller[\s\S]*?```bash\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+      const script = snippet
+        .replaceAll('http://127.0.0.1:8080', first.url)
+        .replace('<clientId>', creds.client_id)
+        .replace('<clientSecret>', creds.client_secret);
+      const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-readme-'));
+      const ran = spawnSync('bash', ['-euc', script], { encoding: 'utf8', cwd });
+      fs.rmSync(cwd, { recursive: true, force: true });
+      expect(ran.status, ran.stderr).toBe(0);
+      const [listOut, uploadOut] = ran.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(listOut.pagination.total).toBe(3);
+      expect(uploadOut.data).toMatchObject({ id_order: 'MC4HN2R', original_name: 'invoice_MC4HN2R.pdf' });
       const admin = await fetch(`${first.url}/admin/v1/sellers`, {
         headers: { authorization: `Bearer ${adminToken}` },
       });

@@ -1,7 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { InvalidInputError } from '../../core/errors.js';
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Kaufland signs the body's bytes, so the dialect reads every body as bytes (whatever its type,
@@ -24,14 +23,11 @@ export function parseJsonBody(request: FastifyRequest, bytes: Buffer): unknown {
   if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) {
     throw InvalidInputError.field('Content-Type', `must be application/json (got ${JSON.stringify(type)})`);
   }
-  let text: string;
+  // Checked first, then decoded by Buffer: an ASCII body (base64 uploads) stays a one-byte string.
+  if (!isUtf8(bytes)) throw InvalidInputError.field('body', 'is not valid UTF-8');
+  const text = bytes.toString('utf8');
   try {
-    text = UTF8.decode(bytes);
-  } catch {
-    throw InvalidInputError.field('body', 'is not valid UTF-8');
-  }
-  try {
-    return JSON.parse(text);
+    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (err) {
     throw InvalidInputError.field('body', `is not valid JSON: ${(err as Error).message}`);
   }
