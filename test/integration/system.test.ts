@@ -59,6 +59,25 @@ describe('health, metrics and docs', () => {
       ]),
     );
     expect(Object.keys(admin.paths).some((p) => p.startsWith('/tax'))).toBe(false);
+    const kaufland = (await (await fetch(`${t.url}/docs/kaufland/json`)).json()) as {
+      paths: Record<string, Record<string, { operationId?: string; security?: unknown[] }>>;
+      components: { securitySchemes: Record<string, { in: string; name: string }> };
+    };
+    const kOps = Object.values(kaufland.paths).flatMap((p) => Object.values(p));
+    expect(kOps.map((o) => o.operationId)).toEqual(
+      expect.arrayContaining([
+        'GetOrderInvoices',
+        'GetOrderInvoice',
+        'UploadOrderInvoice',
+        'DeleteOrderInvoice',
+      ]),
+    );
+    expect(kOps.filter((o) => o.operationId).every((o) => (o.security ?? []).length > 0)).toBe(true);
+    expect(Object.values(kaufland.components.securitySchemes).map((s) => s.name)).toEqual(
+      expect.arrayContaining(['Shop-Client-Key', 'Shop-Timestamp', 'Shop-Signature']),
+    );
+    expect(Object.keys(kaufland.paths).every((p) => p.startsWith('/kaufland/'))).toBe(true);
+    expect(await (await fetch(`${t.url}/docs`)).text()).toContain('/docs/kaufland');
     expect((await fetch(`${t.url}/docs`)).status).toBe(200);
     expect((await fetch(`${t.url}/docs/sp-api`)).status).toBeLessThan(400);
   });

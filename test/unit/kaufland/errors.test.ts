@@ -175,3 +175,14 @@ describe('renderKauflandError', () => {
     for (const type of sent) expect(published.has(type), type).toBe(true);
   });
 });
+
+describe('download links in logs', () => {
+  it('never show the access token of an order invoice', async () => {
+    const { redactUrl } = await import('../../../src/main/app.js');
+    const url =
+      '/kaufland/files/order-invoices/0190b7a0-0000-7000-8000-000000000001?access_token=QnJcNS-jOyS_6COC';
+    const logged = redactUrl(url);
+    expect(logged).not.toContain('QnJcNS');
+    expect(logged).toContain('access_token=[redacted]');
+  });
+});
