@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.js';
+import { ID_RE } from '../orders/orders-service.js';
 import type { BlobInfo, BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
@@ -10,7 +11,6 @@ import type { DownloadTokens } from './download-tokens.js';
 import type { OrderInvoiceFilter, OrderInvoiceRecord } from './order-invoice-records.js';
 import { checkInvoiceUpload, type InvoiceUpload } from './upload-rules.js';
 
-const ORDER_ID = /^[\w.:-]{1,128}$/;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 export const MAX_PAGE_SIZE = 100;
 
@@ -61,7 +61,7 @@ export class OrderInvoicesService {
 
   async get(sellerId: string, orderId: string, invoiceId: number): Promise<OrderInvoiceRecord> {
     const row =
-      isUuid(sellerId) && ORDER_ID.test(orderId) && Number.isSafeInteger(invoiceId) && invoiceId > 0
+      isUuid(sellerId) && ID_RE.test(orderId) && Number.isSafeInteger(invoiceId) && invoiceId > 0
         ? await this.deps.store.orderInvoices.get(sellerId, orderId, invoiceId)
         : undefined;
     if (!row) throw new NotFoundError(`order invoice ${invoiceId} of order ${orderId} not found`);
@@ -81,7 +81,7 @@ export class OrderInvoicesService {
     const checked = checkInvoiceUpload(upload, this.maxBytes);
     const { store, blobs, clock, ids } = this.deps;
     const order =
-      ORDER_ID.test(orderId) && isUuid(sellerId) ? await store.orders.get(sellerId, orderId) : undefined;
+      ID_RE.test(orderId) && isUuid(sellerId) ? await store.orders.get(sellerId, orderId) : undefined;
     if (!order) throw new NotFoundError(`order ${orderId} not found`);
     if (!order.storefront) {
       throw new NotFoundError(`order ${orderId} is not an order of a storefront (it has no storefront)`);

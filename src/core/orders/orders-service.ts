@@ -37,7 +37,8 @@ export interface OrderView {
   items: { orderItemId: string; sku: string | null; status: string | null; accessKey: string | null }[];
 }
 
-const ID_RE = /^[\w.:-]{1,128}$/;
+/** Order and item ids: what the marketplaces use (Kaufland's `MXE5BY1`, SellerCenter's numbers, UUIDs). */
+export const ID_RE = /^[\w.:-]{1,128}$/;
 
 /** Orders as the marketplace loads them; later dialects (Kaufland, SellerCenter) read them. */
 export class OrdersService {
