@@ -47,6 +47,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await metricsRoutes(app, deps);
   await registerDialects(app, deps);
   await app.register(downloadRoutes, { store: deps.blobs, signer: deps.signer });
+  // A person who opens the root in a browser lands on the docs (no SP-API operation lives at `/`).
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   app.get('/docs', { schema: { hide: true } }, async (_req, reply) =>
     reply
       .type('text/html')

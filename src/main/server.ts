@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { seedDemo } from '../core/demo/demo-data.js';
@@ -92,8 +93,25 @@ export async function listen(
   return { url, port, worker };
 }
 
+/** Fails before anything is written when HOST:PORT is taken (PORT=0 picks a free one: nothing to check). */
+async function assertPortFree(config: Config): Promise<void> {
+  if (config.port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`${config.host}:${config.port} is already in use: stop what listens there, or set PORT`)
+          : err,
+      ),
+    );
+    probe.listen(config.port, config.host, () => probe.close(() => resolve()));
+  });
+}
+
 /** `invoicehub serve`: open, migrate, seed, listen; drain on SIGINT/SIGTERM. */
 export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
+  await assertPortFree(config);
   const deps = await createDeps(config);
   let app: FastifyInstance | undefined;
   try {

@@ -138,6 +138,20 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
         },
       );
       expect(again.status).toBe(200);
+      const root = await fetch(`${second.url}/`, { redirect: 'manual' });
+      expect([root.status, root.headers.get('location')]).toEqual([302, '/docs']);
+
+      // A start on the busy port fails at once, naming the port, before touching an empty store.
+      const busyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-busy-'));
+      const port = new URL(second.url).port;
+      const busy = spawnSync(process.execPath, [CLI, 'serve'], {
+        env: env(busyDir, { PORT: port }),
+        encoding: 'utf8',
+      });
+      expect(busy.status).not.toBe(0);
+      expect(busy.stderr).toContain(`127.0.0.1:${port} is already in use`);
+      expect(fs.readdirSync(busyDir)).toEqual([]);
+      fs.rmSync(busyDir, { recursive: true, force: true });
       expect(await stop(second)).toBe(0);
     });
 
