@@ -2,13 +2,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { adminPlugin } from './admin/plugin.js';
-import { sendProblem } from './admin/problem.js';
+import { problemSummary, sendProblem } from './admin/problem.js';
 import type { HttpDeps } from './http-deps.js';
-import { sendKauflandError } from './kaufland/errors.js';
+import { kauflandErrorSummary, sendKauflandError } from './kaufland/errors.js';
 import { kauflandPlugin } from './kaufland/plugin.js';
-import { sendSpApiError } from './sp-api/errors.js';
+import type { ErrorSummary } from './shared/failure-log.js';
+import { sendSpApiError, spApiErrorSummary } from './sp-api/errors.js';
 import { spApiPlugin } from './sp-api/plugin.js';
-import { lwaTokenRoutes, sendOAuthError } from './sp-api/routes/lwa-token.js';
+import { lwaTokenRoutes, oauthErrorSummary, sendOAuthError } from './sp-api/routes/lwa-token.js';
 
 /**
  * One API surface in front of the core: where it is mounted, its routes (with their own auth, rate
@@ -22,6 +23,8 @@ export interface Dialect {
   prefix: string;
   plugin: FastifyPluginAsync<HttpDeps>;
   sendError(reply: FastifyReply, err: unknown): FastifyReply;
+  /** Reads the code and message back from one of its error bodies, for the failure log. */
+  errorSummary: ErrorSummary;
   /** Served at /docs/<name> as its own OpenAPI document, generated from the route schemas. */
   docs?: {
     title: string;
@@ -37,17 +40,25 @@ export const DIALECTS: readonly Dialect[] = [
     prefix: '/',
     plugin: spApiPlugin,
     sendError: sendSpApiError,
+    errorSummary: spApiErrorSummary,
     docs: {
       title: 'invoicehub: SP-API Invoices v2024-06-19',
       description: "Amazon's Invoices API (Brazil NF-e) at its real paths.",
     },
   },
-  { name: 'lwa', prefix: '/auth/', plugin: lwaTokenRoutes, sendError: sendOAuthError },
+  {
+    name: 'lwa',
+    prefix: '/auth/',
+    plugin: lwaTokenRoutes,
+    sendError: sendOAuthError,
+    errorSummary: oauthErrorSummary,
+  },
   {
     name: 'admin',
     prefix: '/admin/',
     plugin: adminPlugin,
     sendError: sendProblem,
+    errorSummary: problemSummary,
     docs: {
       title: 'invoicehub: operator API',
       description: 'Onboard sellers, load NF-e and orders, run the marketplace.',
@@ -58,6 +69,7 @@ export const DIALECTS: readonly Dialect[] = [
     prefix: '/kaufland/',
     plugin: kauflandPlugin,
     sendError: sendKauflandError,
+    errorSummary: kauflandErrorSummary,
     docs: {
       title: 'invoicehub: Kaufland Seller API v2 (order invoices)',
       description:

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { NotFoundError } from '../core/errors.js';
 import { DIALECTS, dialectFor, registerDialects } from '../http/dialects.js';
 import { downloadRoutes, redactFileToken } from '../http/files/download-route.js';
+import { logFailures } from '../http/shared/failure-log.js';
 import { frameworkErrors } from '../http/shared/framework-errors.js';
 import { installValidators } from '../http/shared/validation.js';
 import { healthRoutes } from '../http/system/health.js';
@@ -23,10 +24,14 @@ export function redactUrl(url: string): string {
 }
 
 /** Builds the HTTP app from its dependencies; `serve` and every test call this same function. */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: AppDeps,
+  opts: { logStream?: NodeJS.WritableStream } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: deps.config.logLevel,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
       redact: REDACT,
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
@@ -41,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     frameworkErrors,
   });
   installValidators(app);
+  logFailures(app, (request) => dialectFor(request.url).errorSummary);
 
   await app.register(healthRoutes, deps);
   // Called directly, not registered: its onResponse hook must see every route of the app.

@@ -30,7 +30,7 @@ export interface TestApp {
 export async function startTestApp(
   env: Record<string, string> = {},
   label = 'app',
-  overrides: { blobs?: BlobStore } = {},
+  overrides: { blobs?: BlobStore; logStream?: NodeJS.WritableStream } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase(label);
   const clock = new ManualClock(new Date('2026-11-20T12:00:00.000Z'));
@@ -44,8 +44,9 @@ export async function startTestApp(
     ...(db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {}),
     ...env,
   });
-  const deps = await createDeps(config, { clock, database: db.database, ...overrides });
-  const app = await buildApp(deps);
+  const { logStream, ...depOverrides } = overrides;
+  const deps = await createDeps(config, { clock, database: db.database, ...depOverrides });
+  const app = await buildApp(deps, logStream ? { logStream } : {});
   // As `serve` does: listen, point links at the server, start the in-process worker.
   const { port, worker } = await listen(app, deps);
   const url = `http://127.0.0.1:${port}`;

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { type DomainError, type FieldProblem, TooLargeError } from '../../core/errors.js';
+import type { ErrorSummary } from '../shared/failure-log.js';
 import { toDomainError } from '../shared/fastify-errors.js';
 
 /** RFC 9457 problem details, the operator API's one error shape. */
@@ -55,3 +56,9 @@ export function sendProblem(reply: FastifyReply, err: unknown): FastifyReply {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
+
+/** The failure log's view of a problem-details body. */
+export const problemSummary: ErrorSummary = (body) => ({
+  code: String(body.type ?? ''),
+  message: String(body.detail ?? body.title ?? ''),
+});

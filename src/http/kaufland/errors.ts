@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { type DomainError, type FieldProblem, QuotaExceededError } from '../../core/errors.js';
+import type { ErrorSummary } from '../shared/failure-log.js';
 import { toDomainError } from '../shared/fastify-errors.js';
 import { AuthHeaderError, SignatureMismatchError } from './auth-errors.js';
 
@@ -85,3 +86,14 @@ export function sendKauflandError(reply: FastifyReply, err: unknown): FastifyRep
   if (domain instanceof QuotaExceededError) reply.header('retry-after', Math.ceil(domain.retryAfterSeconds));
   return reply.code(status).header('cache-control', 'no-store').type('application/json').send(body);
 }
+
+/** The failure log's view of a Kaufland error body: its type, message and the fields at fault. */
+export const kauflandErrorSummary: ErrorSummary = (body) => {
+  const fields = Array.isArray(body.errors)
+    ? (body.errors as { field?: string }[]).map((e) => e.field).filter(Boolean)
+    : [];
+  return {
+    code: String(body.type ?? ''),
+    message: `${String(body.message ?? '')}${fields.length ? ` [${fields.join(', ')}]` : ''}`,
+  };
+};

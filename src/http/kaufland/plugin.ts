@@ -53,6 +53,7 @@ export async function kauflandPlugin(app: FastifyInstance, deps: HttpDeps): Prom
     const body = rawBody(request);
     const credential = await verify(request, body);
     request.kauflandSellerId = credential.sellerId;
+    request.sellerId = credential.sellerId;
     if (config.rateLimitsEnabled) {
       const taken = rateBuckets.take(`kaufland:${credential.sellerId}`, plan);
       if (!taken.allowed) {

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { type DomainError, QuotaExceededError } from '../../core/errors.js';
+import type { ErrorSummary } from '../shared/failure-log.js';
 import { toDomainError } from '../shared/fastify-errors.js';
 
 export interface SpApiError {
@@ -78,3 +79,12 @@ export function sendSpApiError(reply: FastifyReply, err: unknown): FastifyReply 
   if (domain instanceof QuotaExceededError) reply.header('retry-after', Math.ceil(domain.retryAfterSeconds));
   return reply.code(status).header('x-amzn-RequestId', reply.request.id).type('application/json').send(body);
 }
+
+/** The failure log's view of an SP-API error body. */
+export const spApiErrorSummary: ErrorSummary = (body) => {
+  const first = (Array.isArray(body.errors) ? body.errors[0] : undefined) as Partial<SpApiError> | undefined;
+  return {
+    code: String(first?.code ?? ''),
+    message: [first?.message, first?.details].filter(Boolean).join(' '),
+  };
+};

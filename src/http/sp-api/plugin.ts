@@ -24,6 +24,7 @@ export async function spApiPlugin(app: FastifyInstance, deps: HttpDeps): Promise
     await services.maintenance.assertOpen();
     const principal = await services.lwa.authenticate(accessToken(request));
     request.seller = principal;
+    request.sellerId = principal.sellerId;
     const plan = config.spapiRatePlans[operationId];
     if (!plan) return;
     reply.header('x-amzn-RateLimit-Limit', String(plan.rate));

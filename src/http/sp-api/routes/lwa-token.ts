@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { TokenRequest } from '../../../core/credentials/lwa-service.js';
 import { OAuthError } from '../../../core/credentials/oauth-error.js';
 import type { HttpDeps } from '../../http-deps.js';
+import type { ErrorSummary } from '../../shared/failure-log.js';
 import { toDomainError } from '../../shared/fastify-errors.js';
 
 /**
@@ -103,3 +104,9 @@ export async function lwaTokenRoutes(app: FastifyInstance, deps: HttpDeps): Prom
     };
   });
 }
+
+/** The failure log's view of an OAuth error body. */
+export const oauthErrorSummary: ErrorSummary = (body) => ({
+  code: String(body.error ?? ''),
+  message: String(body.error_description ?? ''),
+});
