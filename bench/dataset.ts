@@ -69,7 +69,7 @@ export async function prepareDataset(
     if (have < invoices) {
       const started = Date.now();
       process.stderr.write(`generating ${invoices - have} invoices on ${kind} (once; kept for later runs)\n`);
-      await generateDemo({ ...deps.services, clock: deps.clock }, sellerId, DEMO_CNPJ, {
+      await generateDemo(demoDeps(deps), sellerId, DEMO_CNPJ, {
         invoices: invoices - have,
         startAt: have,
         seed: have + 1,

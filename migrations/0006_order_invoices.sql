@@ -19,6 +19,7 @@ CREATE TABLE order_invoices (
   PRIMARY KEY (seller_id, order_id, invoice_id),
   FOREIGN KEY (seller_id, order_id) REFERENCES orders
 );
+ALTER SEQUENCE order_invoice_ids OWNED BY order_invoices.invoice_id;
 CREATE UNIQUE INDEX order_invoices_file_id ON order_invoices (file_id);
 -- The seller's list: newest first, optionally from a creation time, filtered by storefront.
 CREATE INDEX order_invoices_by_created ON order_invoices (seller_id, created_at DESC, invoice_id DESC);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Registry } from 'prom-client';
 import { LwaService } from '../core/credentials/lwa-service.js';
 import { SigningCredentials } from '../core/credentials/signing-credentials.js';
+import { localDemoSink } from '../core/demo/demo-sink.js';
 import { UrlSigner } from '../core/downloads/url-signer.js';
 import { ExportService } from '../core/exports/export-service.js';
 import { GovernmentService } from '../core/government/government-service.js';
@@ -181,7 +182,12 @@ export async function createDeps(
   }
 }
 
-/** What the demo generators need: the services, the clock and a PDF renderer for order invoices. */
+/** What the demo generators need: the services (and a sink over them), the clock, a PDF renderer. */
 export function demoDeps(deps: AppDeps) {
-  return { ...deps.services, clock: deps.clock, renderPdf: renderInvoiceSheetPdf };
+  return {
+    ...deps.services,
+    sink: localDemoSink(deps.services),
+    clock: deps.clock,
+    renderPdf: renderInvoiceSheetPdf,
+  };
 }

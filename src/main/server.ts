@@ -23,13 +23,18 @@ const DEMO_FILE = 'demo-credentials.json';
  * On an empty store with DEMO_DATA on, seed the demo seller. Its credentials are kept in DATA_DIR
  * (sandbox convenience, documented) so every start can print them again.
  */
-async function ensureDemo(deps: AppDeps): Promise<IssuedCredentials | undefined> {
+export async function ensureDemo(
+  deps: AppDeps,
+  opts: { fresh?: boolean; say?: (line: string) => void } = {},
+): Promise<IssuedCredentials | undefined> {
   const file = path.join(deps.config.dataDir, DEMO_FILE);
+  // After a reset the old credentials are gone with their seller.
+  if (opts.fresh) fs.rmSync(file, { force: true });
   if ((await deps.store.sellers.count()) === 0 && deps.config.demoData) {
     const { credentials, summary } = await seedDemo(demoDeps(deps));
     fs.mkdirSync(deps.config.dataDir, { recursive: true });
     fs.writeFileSync(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
-    console.log(
+    (opts.say ?? console.log)(
       `Seeded the demo marketplace: ${summary.invoices} invoices, ${summary.orders} orders; ` +
         `Kaufland: ${summary.kaufland.orders} orders, ${summary.kaufland.invoices} order invoices.`,
     );

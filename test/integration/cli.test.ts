@@ -192,5 +192,86 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
       expect(bad.status).not.toBe(0);
       expect(bad.stderr).toContain('PORT');
     });
+
+    it('refuses what it does not understand, and --help describes each command', () => {
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [CLI, ...args], { env: env(dataDir), encoding: 'utf8' });
+      const unknown = run('frobnicate');
+      expect([unknown.status, unknown.stderr]).toEqual([
+        2,
+        expect.stringContaining('unknown command "frobnicate"'),
+      ]);
+      const flag = run('seller', 'create', '--name', 'X', '--cnpj', '34128745000152', '--colour', 'red');
+      expect(flag.status).toBe(2);
+      expect(flag.stderr).toContain("'--colour'");
+      expect(flag.stderr).toContain('usage: invoicehub seller create');
+      const stray = run('migrate', 'now');
+      expect(stray.status).toBe(2);
+      const help = run('ingest', '--help');
+      expect(help.status).toBe(0);
+      expect(help.stdout).toContain('--admin-token');
+      expect(run('--help').stdout).toContain('reset');
+      const unconfirmed = run('reset');
+      expect(unconfirmed.status).toBe(2);
+      expect(unconfirmed.stderr).toContain('--yes');
+    });
+
+    it('seller create, ingest and demo work through a running server with --url; reset empties the store', async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-cli-url-'));
+      const run = (...args: string[]) =>
+        spawnSync(process.execPath, [CLI, ...args], { env: env(dir), encoding: 'utf8', timeout: 120_000 });
+      const server = await serve(dir);
+      try {
+        const admin = (p: string) =>
+          fetch(`${server.url}${p}`, {
+            headers: {
+              authorization: `Bearer ${fs.readFileSync(path.join(dir, 'admin-token'), 'utf8').trim()}`,
+            },
+          }).then((r) => r.json() as Promise<Record<string, { invoices?: number; sellerId?: string }>>);
+        // The token comes from DATA_DIR/admin-token, as next to `npm start`.
+        const created = run(
+          'seller',
+          'create',
+          '--name',
+          'Fornos Ltda',
+          '--cnpj',
+          '75277525000178',
+          '--url',
+          server.url,
+        );
+        expect(created.status, created.stderr).toBe(0);
+        const { sellerId } = JSON.parse(created.stdout) as { sellerId: string };
+        expect((await admin(`/admin/v1/sellers/${sellerId}`)).seller?.sellerId).toBe(sellerId);
+
+        const ingested = run('ingest', SAMPLES, '--url', server.url);
+        const results = ingested.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { outcome: string });
+        expect(results.map((r) => r.outcome)).toContain('created');
+        expect(ingested.stderr).toMatch(/3\/3 documents, \d+ documents\/s/);
+        expect(ingested.stderr).toContain('"summary"');
+
+        const demoSeller = field(server.output(), 'sellerId');
+        const before = (await admin(`/admin/v1/sellers/${demoSeller}`)).stats?.invoices ?? 0;
+        const more = run('demo', '--invoices', '12', '--url', server.url);
+        expect(more.status, more.stderr).toBe(0);
+        expect(JSON.parse(more.stdout)).toMatchObject({ sellerId: demoSeller, summary: { invoices: 12 } });
+        expect(more.stderr).toMatch(/12\/12 invoices/);
+        expect((await admin(`/admin/v1/sellers/${demoSeller}`)).stats?.invoices).toBe(before + 12);
+      } finally {
+        await stop(server);
+      }
+      const oldDemo = fs.readFileSync(path.join(dir, 'demo-credentials.json'), 'utf8');
+      const reset = run('reset', '--yes');
+      expect(reset.status, reset.stderr).toBe(0);
+      expect(reset.stderr).toMatch(/emptied \d+ tables and \d+ stored files/);
+      expect(JSON.parse(reset.stdout).demoSeller.clientId).toMatch(/^[0-9a-f]{32}$/);
+      expect(fs.readFileSync(path.join(dir, 'demo-credentials.json'), 'utf8')).not.toBe(oldDemo);
+      // The seller created before the reset is gone: its CNPJ is free again.
+      const again = run('seller', 'create', '--name', 'Fornos Ltda', '--cnpj', '75277525000178');
+      expect(again.status, again.stderr).toBe(0);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
   },
 );

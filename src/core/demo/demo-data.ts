@@ -7,6 +7,7 @@ import type { OrderInvoicesService } from '../order-invoices/order-invoices-serv
 import type { OrderInput, OrdersService } from '../orders/orders-service.js';
 import type { Clock } from '../ports/clock.js';
 import type { IssuedCredentials, SellersService } from '../sellers/sellers-service.js';
+import { type DemoSink, localDemoSink } from './demo-sink.js';
 import { type RenderInvoicePdf, seedKauflandDemo } from './kaufland-demo.js';
 
 export const DEMO_SELLER_NAME = 'Loja Demonstração Ltda';
@@ -187,7 +188,7 @@ class DemoBatch {
   private orders: OrderInput[] = [];
 
   constructor(
-    private readonly deps: { ingest: IngestService; orders: OrdersService },
+    private readonly sink: DemoSink,
     private readonly summary: DemoSummary,
   ) {}
 
@@ -203,19 +204,21 @@ class DemoBatch {
 
   async flush(): Promise<void> {
     const { summary } = this;
-    for (const r of await this.deps.ingest.ingestMany(this.documents)) {
+    for (const r of await this.sink.ingestMany(this.documents)) {
       if (!r.ok) throw new Error(`demo document rejected: ${r.message}`);
-      const status = r.result.invoice?.status ?? 'PENDING';
-      summary.byStatus[status] = (summary.byStatus[status] ?? 0) + 1;
+      summary.byStatus[r.status] = (summary.byStatus[r.status] ?? 0) + 1;
       summary.invoices++;
     }
-    for (const r of await this.deps.ingest.ingestMany(this.cancellations.map((bytes) => ({ bytes })))) {
+    for (const r of await this.sink.ingestMany(this.cancellations.map((bytes) => ({ bytes })))) {
       if (!r.ok) throw new Error(`demo event rejected: ${r.message}`);
       summary.byStatus['AUTHORIZED'] = (summary.byStatus['AUTHORIZED'] ?? 0) - 1;
       summary.byStatus['CANCELED'] = (summary.byStatus['CANCELED'] ?? 0) + 1;
       summary.events++;
     }
-    if (this.orders.length) summary.orders += (await this.deps.orders.upsertMany(this.orders)).length;
+    if (this.orders.length) {
+      await this.sink.upsertOrders(this.orders);
+      summary.orders += this.orders.length;
+    }
     this.documents = [];
     this.cancellations = [];
     this.orders = [];
@@ -228,7 +231,7 @@ class DemoBatch {
  * of authorized, rejected and cancelled (all three encodings), plus one order per sale.
  */
 export async function generateDemo(
-  deps: { ingest: IngestService; orders: OrdersService; clock: Clock },
+  deps: { sink: DemoSink; clock: Clock },
   sellerId: string,
   cnpj: string,
   opts: DemoOptions,
@@ -237,7 +240,7 @@ export async function generateDemo(
   const now = deps.clock.now().getTime();
   const spanMs = (opts.days ?? 30) * 86_400_000;
   const summary: DemoSummary = { invoices: 0, events: 0, orders: 0, byStatus: {} };
-  const batch = new DemoBatch(deps, summary);
+  const batch = new DemoBatch(deps.sink, summary);
   let lastSale: { key: string; txId: string } | undefined;
   for (let i = 0; i < opts.invoices; i++) {
     const n = (opts.startAt ?? 0) + i + 1;
@@ -247,10 +250,13 @@ export async function generateDemo(
     const doc = demoDocument(rand, n, issuedAt, { sellerId, cnpj }, lastSale);
     batch.add(doc);
     if (doc.kind === 'sale') lastSale = { key: doc.accessKey, txId: doc.txId };
-    if (batch.size >= BATCH) await batch.flush();
-    if (opts.onProgress && (i + 1) % 1000 === 0) opts.onProgress(i + 1, opts.invoices);
+    if (batch.size >= BATCH) {
+      await batch.flush();
+      opts.onProgress?.(i + 1, opts.invoices);
+    }
   }
   await batch.flush();
+  opts.onProgress?.(opts.invoices, opts.invoices);
   return summary;
 }
 
@@ -275,7 +281,14 @@ export async function seedDemo(
     marketplaceIds: [BRAZIL],
     storefronts: ['de'],
   });
-  const summary = await generateDemo(deps, credentials.sellerId, DEMO_CNPJ, { invoices });
+  const summary = await generateDemo(
+    { sink: localDemoSink(deps), clock: deps.clock },
+    credentials.sellerId,
+    DEMO_CNPJ,
+    {
+      invoices,
+    },
+  );
   const kaufland = await seedKauflandDemo(deps, { sellerId: credentials.sellerId, name: DEMO_SELLER_NAME });
   return { credentials, summary: { ...summary, kaufland } };
 }

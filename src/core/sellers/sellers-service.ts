@@ -165,6 +165,11 @@ export class SellersService {
     return { ...page, items: page.items.map(sellerView) };
   }
 
+  /** How many invoices the store holds for the seller (operator statistics, `demo --url`). */
+  invoiceCount(sellerId: string): Promise<number> {
+    return this.store.invoices.countBySeller(sellerId);
+  }
+
   async credentials(sellerId: string): Promise<CredentialView[]> {
     await this.get(sellerId);
     return (await this.store.sellers.credentialsOf(sellerId)).map(credentialView);

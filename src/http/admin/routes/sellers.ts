@@ -46,7 +46,10 @@ export async function sellerRoutes(app: FastifyInstance, deps: HttpDeps): Promis
   app.get<{ Params: Static<typeof SellerParams> }>(
     '/admin/v1/sellers/:sellerId',
     { schema: { tags, params: SellerParams } },
-    async (request) => ({ seller: sellerView(await sellers.get(request.params.sellerId)) }),
+    async (request) => {
+      const seller = sellerView(await sellers.get(request.params.sellerId));
+      return { seller, stats: { invoices: await sellers.invoiceCount(seller.sellerId) } };
+    },
   );
 
   app.get<{ Params: Static<typeof SellerParams> }>(
