@@ -6,6 +6,7 @@ import type { ExportService } from '../core/exports/export-service.js';
 import type { GovernmentService } from '../core/government/government-service.js';
 import type { IngestService } from '../core/invoices/ingest-service.js';
 import type { InvoiceQueries } from '../core/invoices/invoice-queries.js';
+import type { JobsMonitor } from '../core/jobs/jobs-monitor.js';
 import type { MaintenanceService } from '../core/maintenance/maintenance-service.js';
 import type { OrderInvoicesService } from '../core/order-invoices/order-invoices-service.js';
 import type { OrdersService } from '../core/orders/orders-service.js';
@@ -43,6 +44,7 @@ export interface HttpServices {
   webhooks: WebhookService;
   orderInvoices: OrderInvoicesService;
   signingCredentials: SigningCredentials;
+  jobs: JobsMonitor;
 }
 
 /** What the HTTP layer is built from; main wires it, tests may build it with fakes. */

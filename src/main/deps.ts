@@ -12,6 +12,7 @@ import { SandboxIssuer } from '../core/government/sandbox-issuer.js';
 import { Housekeeping } from '../core/housekeeping/housekeeping.js';
 import { IngestService } from '../core/invoices/ingest-service.js';
 import { InvoiceQueries } from '../core/invoices/invoice-queries.js';
+import { JobsMonitor } from '../core/jobs/jobs-monitor.js';
 import { MaintenanceService } from '../core/maintenance/maintenance-service.js';
 import { DownloadTokens } from '../core/order-invoices/download-tokens.js';
 import { OrderInvoicesService } from '../core/order-invoices/order-invoices-service.js';
@@ -125,6 +126,7 @@ export function buildServices(
     queries: new InvoiceQueries(store, clock, keyset),
     orders: new OrdersService(store, clock),
     maintenance: new MaintenanceService(store.settings, clock),
+    jobs: new JobsMonitor(store),
   };
 }
 

@@ -29,6 +29,7 @@ export function createWorker(
     concurrency: config.workerConcurrency,
     leaseMs: config.workerLeaseSeconds * 1000,
     onOutcome: metrics.onOutcome,
+    onItems: metrics.onItems,
   });
   worker.register(
     EXPORT_QUEUE,

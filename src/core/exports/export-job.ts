@@ -16,6 +16,8 @@ export interface ExportJobPayload {
 interface ExportProgress {
   part: number;
   after: InvoiceCursor | undefined;
+  /** Invoices in the parts written so far (absent in checkpoints of older versions). */
+  written?: number;
 }
 
 export interface ExportLimits {
@@ -103,11 +105,13 @@ class ExportJob {
     const progress = job.progress as ExportProgress | null;
     let part = (progress?.part ?? 0) + 1;
     let after = progress?.after;
+    let written = progress?.written ?? 0;
     while (true) {
       const rows = await this.page(filter, snapshot, after);
       // An export matching nothing still gets one (empty) document; a later part never is empty.
       if (rows.length === 0 && part > 1) return;
-      const end = await this.writePart(job, filter, snapshot, part, rows, after);
+      const end = await this.writePart(job, filter, snapshot, { part, written }, rows, after);
+      written = end.written;
       if (end.exhausted) return;
       after = end.cursor;
       part++;
@@ -123,10 +127,10 @@ class ExportJob {
     job: JobContext<ExportJobPayload>,
     filter: InvoiceFilter,
     snapshot: Date,
-    part: number,
+    { part, written }: { part: number; written: number },
     first: ExportRows,
     start: InvoiceCursor | undefined,
-  ): Promise<PartEnd> {
+  ): Promise<PartEnd & { written: number }> {
     const { sellerId, exportId } = job.payload;
     const key = partKey(sellerId, exportId, part);
     const writer = this.deps.zipWriter({ mtime: snapshot });
@@ -140,7 +144,9 @@ class ExportJob {
     upload.catch((err: unknown) => writer.abort(err as Error));
     let end: PartEnd;
     try {
-      end = await this.fill(writer, job.signal, filter, snapshot, first, start);
+      end = await this.fill(writer, job.signal, filter, snapshot, first, start, () =>
+        job.report(written + writer.entryCount, 'invoices'),
+      );
       await writer.finish();
     } catch (err) {
       writer.abort(err as Error);
@@ -159,9 +165,13 @@ class ExportJob {
         entries: writer.entryCount,
         created_at: this.deps.clock.now(),
       });
-      await job.checkpoint({ part, after: end.cursor } satisfies ExportProgress, tx);
+      await job.checkpoint(
+        { part, after: end.cursor, written: written + writer.entryCount } satisfies ExportProgress,
+        tx,
+      );
     });
-    return end;
+    job.report(written + writer.entryCount, 'invoices');
+    return { ...end, written: written + writer.entryCount };
   }
 
   /** Adds invoices, page after page, until the part is full or the invoices run out. */
@@ -172,6 +182,8 @@ class ExportJob {
     snapshot: Date,
     first: ExportRows,
     start: InvoiceCursor | undefined,
+    /** Called after each page of invoices is added. */
+    onPage: () => void,
   ): Promise<PartEnd> {
     const { maxEntries, maxBytes, pageSize } = this.deps.limits;
     let cursor = start;
@@ -185,6 +197,7 @@ class ExportJob {
         await writer.add(`${row.invoice_id}.xml`, row.xml);
         cursor = { issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id };
       }
+      onPage();
       if (rows.length < pageSize) return { cursor, exhausted: true };
       signal.throwIfAborted();
       rows = await this.page(filter, snapshot, cursor);

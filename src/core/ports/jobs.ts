@@ -13,10 +13,35 @@ export interface EnqueueSpec<P = unknown> {
   dedupeKey?: string;
 }
 
+/** What a job has done so far, as the operator sees it: `{done: 1200, unit: 'invoices'}`. */
+export interface JobReport {
+  done: number;
+  unit: string;
+  total?: number;
+}
+
+export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'dead'] as const;
+
+/** A job as the operator sees it. */
+export interface JobView {
+  jobId: string;
+  queue: string;
+  sellerId: string | null;
+  status: (typeof JOB_STATUSES)[number];
+  attempts: number;
+  maxAttempts: number;
+  report: JobReport | null;
+  lastError: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
 /** The job table as the core uses it, bound to a transaction or to the store. */
 export interface JobsPort {
   /** Returns the job's id. */
   enqueue<P>(spec: EnqueueSpec<P>): Promise<string>;
+  /** The newest jobs first, optionally of one queue or status. */
+  recent(filter: { queue?: string; status?: JobView['status'] }, limit: number): Promise<JobView[]>;
   /** Deletes up to `limit` jobs finished before `before`; returns how many. */
   prune(before: Date, limit?: number): Promise<number>;
 }
@@ -39,6 +64,11 @@ export interface JobContext<P = unknown> {
    * Throws (rolling that transaction back) when the job is no longer this worker's.
    */
   checkpoint(progress: unknown, tx?: Repositories): Promise<void>;
+  /**
+   * Tells the operator how far the job is (`done` so far, counting earlier attempts). Cheap to call
+   * often: it is written at most about once a second, and once more when the job settles.
+   */
+  report(done: number, unit: string, total?: number): void;
 }
 
 export type JobHandler<P = unknown> = (job: JobContext<P>) => Promise<void>;

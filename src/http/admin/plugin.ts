@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { UnauthorizedError } from '../../core/errors.js';
 import type { HttpDeps } from '../http-deps.js';
 import { invoiceAdminRoutes } from './routes/invoices.js';
+import { jobRoutes } from './routes/jobs.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { orderInvoiceAdminRoutes } from './routes/order-invoices.js';
 import { orderRoutes } from './routes/orders.js';
@@ -30,5 +31,6 @@ export async function adminPlugin(app: FastifyInstance, deps: HttpDeps): Promise
   await app.register(orderRoutes, deps);
   await app.register(orderInvoiceAdminRoutes, deps);
   await app.register(maintenanceRoutes, deps);
+  await app.register(jobRoutes, deps);
   await app.register(webhookRoutes, deps);
 }

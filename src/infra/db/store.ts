@@ -36,6 +36,7 @@ function repositories(db: Db, queue: JobQueue): Repositories {
     jobs: translatingErrors({
       enqueue: (spec) => queue.enqueue(db, spec),
       prune: (before, limit) => queue.prune(before, limit),
+      recent: (filter, limit) => queue.recent(filter, limit),
     }),
   };
   executors.set(repos, db);

@@ -1,4 +1,5 @@
 import type { ColumnType, Selectable } from 'kysely';
+import type { JobReport } from '../../core/ports/jobs.js';
 
 /** Kysely's view of migrations/0002_jobs.sql (to be merged into `DB` in src/infra/db/schema.ts). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -23,6 +24,7 @@ export interface JobsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   finished_at: Timestamp | null;
+  report: Json<JobReport> | null;
 }
 
 export interface JobsDB {
@@ -45,6 +47,7 @@ export interface JobRow {
   lastError: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  report: JobReport | null;
 }
 
 export function toJobRow(r: Selectable<JobsTable>): JobRow {
@@ -63,5 +66,6 @@ export function toJobRow(r: Selectable<JobsTable>): JobRow {
     lastError: r.last_error,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
+    report: r.report,
   };
 }

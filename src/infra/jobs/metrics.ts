@@ -5,6 +5,8 @@ import type { JobOutcome } from './worker.js';
 export interface JobMetrics {
   /** Pass as JobWorkerOptions.onOutcome. */
   onOutcome(queue: string, outcome: JobOutcome, seconds: number): void;
+  /** Pass as JobWorkerOptions.onItems. */
+  onItems(queue: string, unit: string, count: number): void;
 }
 
 /**
@@ -37,7 +39,16 @@ export function registerJobMetrics(registry: Registry, queue: JobQueue): JobMetr
       for (const row of rows) this.set({ queue: row.queue, status: row.status }, row.count);
     },
   });
+  const items = new Counter({
+    name: 'invoicehub_job_items_total',
+    help: 'Items jobs of this process reported done (e.g. invoices written into exports), by queue and unit',
+    labelNames: ['queue', 'unit'] as const,
+    registers: [registry],
+  });
   return {
+    onItems(queueName, unit, count) {
+      items.inc({ queue: queueName, unit }, count);
+    },
     onOutcome(queueName, outcome, seconds) {
       runs.inc({ queue: queueName, outcome });
       duration.observe({ queue: queueName }, seconds);

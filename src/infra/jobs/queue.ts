@@ -1,7 +1,7 @@
 import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
 import type { Clock } from '../../core/ports/clock.js';
 import type { Ids } from '../../core/ports/ids.js';
-import type { EnqueueSpec } from '../../core/ports/jobs.js';
+import type { EnqueueSpec, JobReport } from '../../core/ports/jobs.js';
 import { systemClock } from '../clock.js';
 import type { DB } from '../db/schema.js';
 import { systemIds } from '../ids.js';
@@ -199,9 +199,10 @@ export class JobQueue {
     });
   }
 
-  async complete(lease: Lease): Promise<boolean> {
+  async complete(lease: Lease, report?: JobReport): Promise<boolean> {
     const now = this.clock.now();
     return this.updateOwned(this.db, lease, {
+      ...(report ? { report: JSON.stringify(report) } : {}),
       status: 'succeeded',
       finished_at: now,
       updated_at: now,
@@ -250,6 +251,24 @@ export class JobQueue {
   backoffMs(attempt: number): number {
     const ceiling = Math.min(this.backoffBaseMs * 2 ** Math.max(0, attempt - 1), this.backoffMaxMs);
     return Math.round(ceiling / 2 + (ceiling / 2) * this.random());
+  }
+
+  /** Saves what the handler reports it has done (while the job is still ours). */
+  async saveReport(lease: Lease, report: JobReport): Promise<boolean> {
+    return this.updateOwned(this.db, lease, { report: JSON.stringify(report), updated_at: this.clock.now() });
+  }
+
+  /** The newest jobs first, for the operator. */
+  async recent(filter: { queue?: string; status?: JobStatus }, limit: number): Promise<JobRow[]> {
+    let q = this.db
+      .selectFrom('jobs')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('job_id')
+      .limit(limit);
+    if (filter.queue) q = q.where('queue', '=', filter.queue);
+    if (filter.status) q = q.where('status', '=', filter.status);
+    return (await q.execute()).map(toJobRow);
   }
 
   async get(jobId: string): Promise<JobRow | undefined> {

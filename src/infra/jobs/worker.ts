@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { Clock } from '../../core/ports/clock.js';
 import type { Ids } from '../../core/ports/ids.js';
-import type { JobHandler } from '../../core/ports/jobs.js';
+import type { JobHandler, JobReport } from '../../core/ports/jobs.js';
 import { PermanentJobError } from '../../core/ports/jobs.js';
 import { systemClock } from '../clock.js';
 import { executorOf } from '../db/store.js';
@@ -32,7 +32,12 @@ export interface JobWorkerOptions {
   maxErrorDelayMs?: number;
   /** Called once per finished run, e.g. to feed metrics. */
   onOutcome?: (queue: string, outcome: JobOutcome, seconds: number) => void;
+  /** Called with the items a handler reports done since its previous report (metrics). */
+  onItems?: (queue: string, unit: string, count: number) => void;
 }
+
+/** How often a handler's report reaches the jobs table at most. */
+const REPORT_EVERY_MS = 1000;
 
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError';
@@ -213,6 +218,22 @@ export class JobWorker {
       Math.max(10, Math.floor(this.leaseMs / 3)),
     );
 
+    // The handler's running count: counted into metrics as it grows, written now and then, and
+    // settled with the job.
+    let report: JobReport | undefined;
+    let reportedAt = 0;
+    const reportDone = (done: number, unit: string, total?: number) => {
+      const grew = done - (report?.unit === unit ? report.done : 0);
+      report = { done, unit, ...(total !== undefined ? { total } : {}) };
+      if (grew > 0) this.options.onItems?.(job.queue, unit, grew);
+      const now = Date.now();
+      if (now - reportedAt < REPORT_EVERY_MS) return;
+      reportedAt = now;
+      this.queue
+        .saveReport(lease, report)
+        .catch((err) => this.logger.warn({ ...log, err }, 'job report not saved'));
+    };
+
     let outcome: JobOutcome;
     try {
       const handler = this.handlers.get(job.queue);
@@ -231,9 +252,12 @@ export class JobWorker {
             throw new LeaseLostError(job.id);
           }
         },
+        report: reportDone,
       });
       clearInterval(heartbeat);
-      outcome = (await this.settle(() => this.queue.complete(lease), leaseEnd, log)) ? 'succeeded' : 'lost';
+      outcome = (await this.settle(() => this.queue.complete(lease, report), leaseEnd, log))
+        ? 'succeeded'
+        : 'lost';
     } catch (err) {
       clearInterval(heartbeat);
       if (run.stopping) {
@@ -242,12 +266,14 @@ export class JobWorker {
         const permanent = err instanceof PermanentJobError;
         outcome =
           (await this.settle(() => this.queue.fail(lease, err, { permanent }), leaseEnd, log)) ?? 'lost';
-        if (outcome !== 'lost') this.logger.warn({ ...log, err, outcome }, 'job failed');
+        if (outcome !== 'lost')
+          this.logger.warn({ ...log, err, outcome, ...(report ? { report } : {}) }, 'job failed');
       }
     }
     const seconds = (performance.now() - started) / 1000;
     if (outcome === 'lost') this.logger.warn(log, 'job was taken over before it could be settled');
-    else if (outcome === 'succeeded') this.logger.info({ ...log, seconds }, 'job succeeded');
+    else if (outcome === 'succeeded')
+      this.logger.info({ ...log, seconds, ...(report ? { report } : {}) }, 'job succeeded');
     this.options.onOutcome?.(job.queue, outcome, seconds);
   }
 

@@ -39,6 +39,7 @@ function jobOf(
     sellerId: payload.sellerId,
     signal: new AbortController().signal,
     checkpoint: async () => {},
+    report: () => {},
   };
 }
 
