@@ -4,6 +4,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify'
 import { adminPlugin } from './admin/plugin.js';
 import { sendProblem } from './admin/problem.js';
 import type { HttpDeps } from './http-deps.js';
+import { sendSellerCenterError } from './sellercenter/errors.js';
+import { sellerCenterPlugin } from './sellercenter/plugin.js';
 import { sendSpApiError } from './sp-api/errors.js';
 import { spApiPlugin } from './sp-api/plugin.js';
 import { lwaTokenRoutes, sendOAuthError } from './sp-api/routes/lwa-token.js';
@@ -21,7 +23,7 @@ export interface Dialect {
   plugin: FastifyPluginAsync<HttpDeps>;
   sendError(reply: FastifyReply, err: unknown): FastifyReply;
   /** Served at /docs/<name> as its own OpenAPI document, generated from the route schemas. */
-  docs?: { title: string; description: string };
+  docs?: { title: string; description: string; openapi?: Record<string, unknown> };
 }
 
 export const DIALECTS: readonly Dialect[] = [
@@ -44,6 +46,20 @@ export const DIALECTS: readonly Dialect[] = [
     docs: {
       title: 'invoicehub: operator API',
       description: 'Onboard sellers, load NF-e and orders, run the marketplace.',
+    },
+  },
+  {
+    name: 'sellercenter',
+    prefix: '/sellercenter/',
+    plugin: sellerCenterPlugin,
+    sendError: sendSellerCenterError,
+    docs: {
+      title: 'invoicehub: SellerCenter API v2 invoice templates',
+      description:
+        'The missing-invoice-access-key templates (sync and async), their import feeds and one-key updates. Token: POST /sellercenter/oauth/client-credentials with HTTP Basic client credentials.',
+      openapi: {
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      },
     },
   },
 ];
@@ -75,8 +91,9 @@ export async function registerDialects(app: FastifyInstance, deps: HttpDeps): Pr
     await app.register(async (scope) => {
       scope.setErrorHandler((err, _request, reply) => dialect.sendError(reply, err));
       if (dialect.docs) {
+        const { openapi, ...info } = dialect.docs;
         await scope.register(swagger, {
-          openapi: { info: { ...dialect.docs, version: '0.1.0' } },
+          openapi: { ...openapi, info: { ...info, version: '0.1.0' } },
         });
         await scope.register(swaggerUi, {
           routePrefix: `/docs/${dialect.name}`,

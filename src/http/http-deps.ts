@@ -12,6 +12,7 @@ import type { Ids } from '../core/ports/ids.js';
 import type { RatePlan } from '../core/rate-limit/rate-plan.js';
 import type { TokenBuckets } from '../core/rate-limit/token-bucket.js';
 import type { SellersService } from '../core/sellers/sellers-service.js';
+import type { AccessKeyTemplateService } from '../core/templates/template-service.js';
 import type { WebhookService } from '../core/webhooks/webhook-service.js';
 
 /** The settings the HTTP adapters read (a subset of the validated configuration). */
@@ -22,6 +23,7 @@ export interface HttpSettings {
   maxBulkBytes: number;
   rateLimitsEnabled: boolean;
   spapiRatePlans: Record<string, RatePlan>;
+  sellerCenterRatePlans: Record<string, RatePlan>;
 }
 
 /** The core services the dialects call. */
@@ -35,6 +37,7 @@ export interface HttpServices {
   exports: ExportService;
   government: GovernmentService;
   webhooks: WebhookService;
+  templates: AccessKeyTemplateService;
 }
 
 /** What the HTTP layer is built from; main wires it, tests may build it with fakes. */

@@ -20,6 +20,7 @@ import type { Ids } from '../core/ports/ids.js';
 import type { Store } from '../core/ports/store.js';
 import { TokenBuckets } from '../core/rate-limit/token-bucket.js';
 import { SellersService } from '../core/sellers/sellers-service.js';
+import { AccessKeyTemplateService } from '../core/templates/template-service.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { downloadUrl } from '../http/files/download-route.js';
 import type { HttpServices } from '../http/http-deps.js';
@@ -33,6 +34,7 @@ import { systemIds } from '../infra/ids.js';
 import { JobQueue } from '../infra/jobs/queue.js';
 import { zipEntries } from '../infra/zip/read-zip.js';
 import { type Config, publicBaseUrl } from './config.js';
+import { templateFormats } from './template-formats.js';
 
 /** Everything the app is built from; tests build the same thing with their own clock and database. */
 export interface AppDeps {
@@ -109,6 +111,11 @@ export function buildServices(
     queries: new InvoiceQueries(store, clock, keyset),
     orders: new OrdersService(store, clock),
     maintenance: new MaintenanceService(store.settings, clock),
+    templates: new AccessKeyTemplateService(store, clock, ids, infra.blobs, templateFormats(config).writers, {
+      retentionDays: config.exportRetentionDays,
+      maxUploadBytes: config.templateMaxUploadBytes,
+      wake: delivery.wake,
+    }),
   };
 }
 
