@@ -171,12 +171,12 @@ export function templateImportJobHandler(deps: TemplateImportJobDeps) {
     // already decided keep their (committed) results.
     const fail = async (problems: FieldProblem[], applying: boolean) => {
       if (!applying) await store.templateFiles.deleteFeedRows(sellerId, feedUuid);
-      const counts = await store.templateFiles.feedCounts(sellerId, feedUuid);
+      const { rows, ...counts } = await store.templateFiles.feedCounts(sellerId, feedUuid);
       await store.templateFiles.updateFeed(sellerId, feedUuid, {
         status: 'failed',
         file_problems: problems,
         ...counts,
-        row_count: counts.rows,
+        row_count: rows,
         finished_at: clock.now(),
       });
       await blobs.delete(feed.blob_key);

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { Busboy } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
 import { InvalidInputError } from '../../core/errors.js';
@@ -43,6 +43,7 @@ export function withMultipartFile<T>(
       return;
     }
     let handled: Promise<T> | undefined;
+    let current: Readable | undefined;
     let settled = false;
     const settle = (fn: () => void) => {
       if (settled) return;
@@ -50,18 +51,30 @@ export function withMultipartFile<T>(
       fn();
     };
     parser.on('file', (name: string, stream: Readable, fileName: string | undefined) => {
+      // A part cut short errors its stream; the parser reports the same failure on its own.
+      stream.on('error', (err) => current?.destroy(err));
       if (name !== field || handled) {
         stream.resume();
         return;
       }
-      handled = use({ fileName, stream });
-      // On failure the rest of this part is drained, so the parser (and the request) can finish.
-      handled.catch(() => stream.resume());
+      // `use` reads a pipe of the part, never the part itself: when it stops early (a size limit)
+      // and destroys what it read, the part is unpiped and drained instead, so the parser and the
+      // request still reach their end.
+      const pass = new PassThrough();
+      stream.pipe(pass);
+      current = pass;
+      handled = use({ fileName, stream: pass });
+      handled.catch(() => {
+        stream.unpipe(pass);
+        stream.resume();
+      });
     });
     parser.on('error', (err: Error) => {
       body.unpipe(parser);
       body.resume();
       const failure = InvalidInputError.field('body', `malformed multipart/form-data: ${err.message}`);
+      // The file's stream would otherwise wait forever for the rest of a part that never comes.
+      current?.destroy(failure);
       // A file handler still running must end first (its stream was cut), then the error is told.
       if (handled)
         handled.then(
