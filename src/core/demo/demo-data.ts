@@ -6,6 +6,7 @@ import { makeCnpj, makeCpf } from '../nfe/cnpj.js';
 import type { OrderInput, OrdersService } from '../orders/orders-service.js';
 import type { Clock } from '../ports/clock.js';
 import type { IssuedCredentials, SellersService } from '../sellers/sellers-service.js';
+import { demoOrdersMissingKeys } from './demo-missing-keys.js';
 
 export const DEMO_SELLER_NAME = 'Loja Demonstração Ltda';
 /** A valid CNPJ reserved for the demo seller. */
@@ -264,5 +265,8 @@ export async function seedDemo(
     storefronts: ['de'],
   });
   const summary = await generateDemo(deps, credentials.sellerId, DEMO_CNPJ, { invoices });
+  // Orders with no NF-e yet: the SellerCenter access-key template lists their items.
+  const missing = demoOrdersMissingKeys(credentials.sellerId, deps.clock.now());
+  summary.orders += (await deps.orders.upsertMany(missing)).length;
   return { credentials, summary };
 }
