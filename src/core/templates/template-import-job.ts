@@ -14,10 +14,11 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobContext } from '../ports/jobs.js';
 import type { Store } from '../ports/store.js';
+import { CONTROL_CHARS } from '../text.js';
 import type { TemplateFormat, TemplateReader } from './access-key-template.js';
 import { checkFilledRow } from './check-filled-row.js';
 import { sniffFileKind } from './file-signature.js';
-import { rowResult } from './import-row-result.js';
+import { type ImportRowResult, rowResult } from './import-row-result.js';
 import { assignKey } from './key-assignment.js';
 import type { TemplateFeedRowRecord } from './template-records.js';
 
@@ -48,6 +49,34 @@ async function* replay(head: Uint8Array[], rest: AsyncIterator<Uint8Array>): Asy
     if (next.done) return;
     yield next.value;
   }
+}
+
+/** No database keeps NUL in text or JSON: shown as U+FFFD instead. */
+const storable = (s: string) => s.replace(/\u0000/g, '\uFFFD');
+
+/**
+ * A row's file verdict as stored. Ids with control characters are no ids of ours: rejected here,
+ * so they never reach a query.
+ */
+function stagedRow(sellerId: string, feedUuid: string, result: ImportRowResult): TemplateFeedRowRecord {
+  const problems = [...result.problems];
+  let outcome = result.outcome;
+  for (const field of ['orderId', 'orderItemId'] as const) {
+    if (CONTROL_CHARS.test(result[field] ?? '')) {
+      outcome = 'rejected';
+      problems.push({ field, message: `${field}: holds control characters; keep the column as downloaded` });
+    }
+  }
+  return {
+    seller_id: sellerId,
+    feed_uuid: feedUuid,
+    row_number: result.rowNumber,
+    order_id: result.orderId === undefined ? null : storable(result.orderId),
+    order_item_id: result.orderItemId === undefined ? null : storable(result.orderItemId),
+    access_key: result.accessKey === undefined ? null : storable(result.accessKey),
+    outcome,
+    problems: problems.map((p) => ({ field: p.field, message: storable(p.message) })),
+  };
 }
 
 export function templateImportJobHandler(deps: TemplateImportJobDeps) {
@@ -91,16 +120,7 @@ export function templateImportJobHandler(deps: TemplateImportJobDeps) {
         }
         const result = rowResult(event.rowNumber, checkFilledRow(event.cells, { cnpj: seller.cnpj }, now));
         rows++;
-        staged.push({
-          seller_id: sellerId,
-          feed_uuid: feedUuid,
-          row_number: result.rowNumber,
-          order_id: result.orderId ?? null,
-          order_item_id: result.orderItemId ?? null,
-          access_key: result.accessKey ?? null,
-          outcome: result.outcome,
-          problems: result.problems,
-        });
+        staged.push(stagedRow(sellerId, feedUuid, result));
         if (staged.length >= batchSize) {
           job.signal.throwIfAborted();
           await flush();

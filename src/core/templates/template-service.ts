@@ -11,7 +11,7 @@ import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
-import { isUuid } from '../text.js';
+import { CONTROL_CHARS, isUuid } from '../text.js';
 import { KEYED_ORDER_STATUSES, type TemplateRowCursor } from './access-key-items.js';
 import {
   type AccessKeyTemplateRow,
@@ -330,6 +330,9 @@ export class AccessKeyTemplateService {
     orderItemId: string,
     input: { accessKey: string; orderId?: string | undefined },
   ): Promise<SetKeyResult> {
+    if (CONTROL_CHARS.test(orderItemId) || CONTROL_CHARS.test(input.orderId ?? '')) {
+      throw new NotFoundError(`order item ${JSON.stringify(orderItemId)} was not found`);
+    }
     const seller = await this.store.sellers.byId(sellerId);
     if (!seller) throw new NotFoundError('seller not found');
     let orderId = input.orderId;

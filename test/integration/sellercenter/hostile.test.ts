@@ -197,12 +197,27 @@ describe('SellerCenter: hostile input', () => {
     expect(rows.map((r) => r.orderItemId)).toEqual(['h1', 'h2']);
   });
 
-  it('formulas and spreadsheet errors in cells are per-row rejections', async () => {
-    const csv = ['orderId;orderItemId;accessKey', 'H1;h1;=HYPERLINK("x")', 'H2;h2;#VALUE!'].join('\r\n');
+  it('formulas, spreadsheet errors and NUL characters in cells are per-row rejections', async () => {
+    const csv = [
+      // A long extra column pushes the NULs past the first 512 bytes (the sniffed head), so the
+      // file still counts as text.
+      `orderId;orderItemId;accessKey;${'x'.repeat(520)}`,
+      'H1;h1;=HYPERLINK("x")',
+      'H2;h2;#VALUE!',
+      `H1\u0000x;h1;${keyOf(seller.cnpj, 21)}`,
+      `H2;h2;${keyOf(seller.cnpj, 22)}\u0000`,
+    ].join('\r\n');
     const feed = await importFile(t, token, csv, 'formulas.csv');
     expect(feed.status).toBe('finished');
-    expect(feed.summary).toMatchObject({ applied: 0, rejected: 2 });
+    expect(feed.summary).toMatchObject({ applied: 0, rejected: 4 });
     expect(feed.results[0]?.message).toContain('formula');
+    expect(feed.results.at(-2)?.message).toContain('control characters');
+    const nul = await sc(t, token, '/v2/order-items/%00/invoice-access-key', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accessKey: keyOf(seller.cnpj, 23), orderId: 'H1\u0000' }),
+    });
+    await expectScProblem(nul, 404);
   });
 
   it('maintenance: 503 with the documented title on every operation and the token endpoint', async () => {
@@ -220,6 +235,7 @@ describe('SellerCenter: hostile input', () => {
   it('rate limits per seller and operation: 429 problem with Retry-After, then allowed again', async () => {
     const a = await scToken(t, seller);
     const b = await scToken(t, other);
+    t.clock.advance(60_000); // full buckets, whatever earlier tests took
     const get = (tok: string) =>
       sc(t, tok, '/v2/order-items/nope/invoice-access-key', {
         method: 'PUT',
