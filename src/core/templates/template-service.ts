@@ -283,8 +283,9 @@ export class AccessKeyTemplateService {
         : await this.store.templateFiles.feedByUuid(sellerId, id.uuid);
     if (!feed || feed.expires_at <= this.clock.now())
       throw new NotFoundError(`feed ${idOrUuid} was not found`);
-    // Rows are shown once the feed is done: while it runs they are still being read or decided.
-    const done = feed.status === 'finished';
+    // Rows are shown once the feed is done: while it runs they are still being read or decided. A
+    // feed that failed while applying keeps the results of the rows it decided.
+    const done = feed.status === 'finished' || feed.status === 'failed';
     const rows = done
       ? await this.store.templateFiles.feedRows(sellerId, feed.feed_uuid, afterRow, limit + 1)
       : [];
