@@ -7,14 +7,18 @@ import { templateRowTexts } from '../src/core/templates/access-key-template.js';
 import { CsvTemplateWriter } from '../src/infra/spreadsheets/csv-template.js';
 import { XlsxTemplateWriter } from '../src/infra/spreadsheets/xlsx-template.js';
 import { fmt, resultOfChild, table } from './lib.js';
+import { templateThroughRoute } from './template-route.js';
 
 /**
  * `npm run build && node dist/bench/templates.js`: the SellerCenter template written with
  * BENCH_TEMPLATE_ROWS rows (default 1,000,000) as XLSX and as CSV, against the same rows written
  * as plain CSV through an fs write stream, in the same run. Each case runs in its own process, so
  * its peak RSS (the kernel's high-water mark) is its own. Read the ratios: machines here are shared.
+ * `route-csv` and `route-xlsx` fetch the same template through the real SellerCenter route from a
+ * store holding that many order items (template-route.ts): their time runs from the request to the
+ * last byte, and their memory is the RSS growth during the download (the store's own load excluded).
  */
-const CASES = ['plain-csv', 'csv', 'xlsx'] as const;
+const CASES = ['plain-csv', 'csv', 'xlsx', 'route-csv', 'route-xlsx'] as const;
 type Case = (typeof CASES)[number];
 
 interface Result {
@@ -23,6 +27,8 @@ interface Result {
   seconds: number;
   bytes: number;
   peakRssMb: number;
+  /** Route cases: RSS growth while the template was downloaded. */
+  downloadRssDeltaMb?: number;
 }
 
 async function* rows(count: number): AsyncGenerator<AccessKeyTemplateRow> {
@@ -57,6 +63,10 @@ async function plainCsv(count: number, file: string): Promise<void> {
 }
 
 async function runCase(name: Case, count: number, file: string): Promise<Result> {
+  if (name === 'route-csv' || name === 'route-xlsx') {
+    const r = await templateThroughRoute(name === 'route-csv' ? 'csv' : 'xlsx', count, file);
+    return { name, ...r, peakRssMb: process.resourceUsage().maxRSS / 1024 };
+  }
   const started = process.hrtime.bigint();
   if (name === 'plain-csv') await plainCsv(count, file);
   else {
@@ -88,12 +98,14 @@ if (only && CASES.includes(only as Case) && countArg && fileArg) {
     const results: Result[] = [];
     for (const name of CASES) {
       results.push(
-        await inChild(name, count, path.join(dir, `template.${name === 'xlsx' ? 'xlsx' : 'csv'}`)),
+        await inChild(name, count, path.join(dir, `template.${name.endsWith('xlsx') ? 'xlsx' : 'csv'}`)),
       );
     }
     const floor = results.find((r) => r.name === 'plain-csv')!;
     const rowsPerSecond = (r: Result) => r.rows / r.seconds;
-    const lines = [['case', 'rows/s', 'seconds', 'file MB', 'peak RSS MB', 'vs plain CSV']];
+    const lines = [
+      ['case', 'rows/s', 'seconds', 'file MB', 'peak RSS MB', 'download RSS +MB', 'vs plain CSV'],
+    ];
     for (const r of results) {
       lines.push([
         r.name,
@@ -101,6 +113,7 @@ if (only && CASES.includes(only as Case) && countArg && fileArg) {
         fmt(r.seconds, 1),
         fmt(r.bytes / 1024 / 1024, 1),
         fmt(r.peakRssMb),
+        r.downloadRssDeltaMb === undefined ? '' : fmt(r.downloadRssDeltaMb),
         `${fmt((rowsPerSecond(r) / rowsPerSecond(floor)) * 100, 1)} %`,
       ]);
     }

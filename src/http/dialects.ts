@@ -6,6 +6,8 @@ import { problemSummary, sendProblem } from './admin/problem.js';
 import type { HttpDeps } from './http-deps.js';
 import { kauflandErrorSummary, sendKauflandError } from './kaufland/errors.js';
 import { kauflandPlugin } from './kaufland/plugin.js';
+import { sellerCenterErrorSummary, sendSellerCenterError } from './sellercenter/errors.js';
+import { sellerCenterPlugin } from './sellercenter/plugin.js';
 import type { ErrorSummary } from './shared/failure-log.js';
 import { sendSpApiError, spApiErrorSummary } from './sp-api/errors.js';
 import { spApiPlugin } from './sp-api/plugin.js';
@@ -29,8 +31,8 @@ export interface Dialect {
   docs?: {
     title: string;
     description: string;
-    /** Header credentials the docs page lets a reader fill in. */
-    securitySchemes?: Record<string, { type: 'apiKey'; in: 'header'; name: string }>;
+    /** Merged into the document: its security schemes (so the docs page can authorize), … */
+    openapi?: Record<string, unknown>;
   };
 }
 
@@ -76,10 +78,29 @@ export const DIALECTS: readonly Dialect[] = [
         "Kaufland's order-invoice operations at /kaufland/v2. Every operation is signed: Shop-Client-Key (the seller's client id), " +
         'Shop-Timestamp (Unix seconds) and Shop-Signature, the hex HMAC-SHA256 keyed with the client secret of ' +
         '`METHOD\\nFULL_URL\\nBODY\\nTIMESTAMP`. A browser cannot compute it: use the signed curl of the README.',
-      securitySchemes: {
-        ShopClientKey: { type: 'apiKey', in: 'header', name: 'Shop-Client-Key' },
-        ShopTimestamp: { type: 'apiKey', in: 'header', name: 'Shop-Timestamp' },
-        ShopSignature: { type: 'apiKey', in: 'header', name: 'Shop-Signature' },
+      openapi: {
+        components: {
+          securitySchemes: {
+            ShopClientKey: { type: 'apiKey', in: 'header', name: 'Shop-Client-Key' },
+            ShopTimestamp: { type: 'apiKey', in: 'header', name: 'Shop-Timestamp' },
+            ShopSignature: { type: 'apiKey', in: 'header', name: 'Shop-Signature' },
+          },
+        },
+      },
+    },
+  },
+  {
+    name: 'sellercenter',
+    prefix: '/sellercenter/',
+    plugin: sellerCenterPlugin,
+    sendError: sendSellerCenterError,
+    errorSummary: sellerCenterErrorSummary,
+    docs: {
+      title: 'invoicehub: SellerCenter API v2 invoice templates',
+      description:
+        'The missing-invoice-access-key templates (sync and async), their import feeds and one-key updates. Token: POST /sellercenter/oauth/client-credentials with HTTP Basic client credentials.',
+      openapi: {
+        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
       },
     },
   },
@@ -112,13 +133,9 @@ export async function registerDialects(app: FastifyInstance, deps: HttpDeps): Pr
     await app.register(async (scope) => {
       scope.setErrorHandler((err, _request, reply) => dialect.sendError(reply, err));
       if (dialect.docs) {
+        const { openapi, ...info } = dialect.docs;
         await scope.register(swagger, {
-          openapi: {
-            info: { title: dialect.docs.title, description: dialect.docs.description, version: '0.1.0' },
-            ...(dialect.docs.securitySchemes
-              ? { components: { securitySchemes: dialect.docs.securitySchemes } }
-              : {}),
-          },
+          openapi: { ...openapi, info: { ...info, version: '0.1.0' } },
         });
         await scope.register(swaggerUi, {
           routePrefix: `/docs/${dialect.name}`,

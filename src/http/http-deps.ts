@@ -16,6 +16,7 @@ import type { Ids } from '../core/ports/ids.js';
 import type { RatePlan } from '../core/rate-limit/rate-plan.js';
 import type { TokenBuckets } from '../core/rate-limit/token-bucket.js';
 import type { SellersService } from '../core/sellers/sellers-service.js';
+import type { AccessKeyTemplateService } from '../core/templates/template-service.js';
 import type { WebhookService } from '../core/webhooks/webhook-service.js';
 
 /** The settings the HTTP adapters read (a subset of the validated configuration). */
@@ -29,6 +30,7 @@ export interface HttpSettings {
   /** Requests per second per seller across the Kaufland dialect. */
   kauflandRateLimit: number;
   kauflandSignatureWindowSeconds: number;
+  sellerCenterRatePlans: Record<string, RatePlan>;
 }
 
 /** The core services the dialects call. */
@@ -45,6 +47,7 @@ export interface HttpServices {
   orderInvoices: OrderInvoicesService;
   signingCredentials: SigningCredentials;
   jobs: JobsMonitor;
+  templates: AccessKeyTemplateService;
 }
 
 /** What the HTTP layer is built from; main wires it, tests may build it with fakes. */

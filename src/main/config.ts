@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { RatePlan } from '../core/rate-limit/rate-plan.js';
+import { SELLERCENTER_RATE_PLANS } from '../http/sellercenter/rate-plans.js';
 import { SPAPI_RATE_PLANS } from '../http/sp-api/rate-plans.js';
 import type { BlobSettings } from '../infra/blobs/create-blob-store.js';
 
@@ -35,6 +36,9 @@ export interface Config {
   maxOrderInvoiceBytes: number;
   kauflandRateLimit: number;
   kauflandSignatureWindowSeconds: number;
+  sellerCenterRatePlans: Record<string, RatePlan>;
+  templateMaxUploadBytes: number;
+  templateMaxRows: number;
 }
 
 export class ConfigError extends Error {
@@ -113,6 +117,37 @@ function parseRatePlans(raw: string | undefined): Record<string, RatePlan> {
     plans[operation] = { rate: p.rate, burst: p.burst };
   }
   return plans;
+}
+
+/** A `{"<operation>": {"rate": n, "burst": n}}` variable merged over a dialect's default plans. */
+function ratePlans(defaults: Readonly<Record<string, RatePlan>>) {
+  return (raw: string | undefined): Record<string, RatePlan> => {
+    const plans: Record<string, RatePlan> = structuredClone(defaults);
+    if (raw === undefined || raw.trim() === '') return plans;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new VarProblem('must be a JSON object {"<operation>": {"rate": n, "burst": n}}');
+    }
+    for (const [operation, plan] of Object.entries(parsed)) {
+      if (!(operation in defaults)) {
+        throw new VarProblem(`unknown operation "${operation}" (known: ${Object.keys(defaults).join(', ')})`);
+      }
+      const p = plan as { rate?: unknown; burst?: unknown };
+      if (typeof p !== 'object' || p === null || typeof p.rate !== 'number' || !(p.rate > 0)) {
+        throw new VarProblem(`${operation}.rate must be a number > 0`);
+      }
+      if (typeof p.burst !== 'number' || !Number.isInteger(p.burst) || p.burst < 1) {
+        throw new VarProblem(`${operation}.burst must be an integer >= 1`);
+      }
+      plans[operation] = { rate: p.rate, burst: p.burst };
+    }
+    return plans;
+  };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -299,6 +334,24 @@ export const CONFIG_VARS = {
     defaultText: '300',
     describe: 'How far a `Shop-Timestamp` may be from the server clock, either way.',
     parse: integer(1, 86_400, 300),
+  },
+  sellerCenterRatePlans: {
+    name: 'SELLERCENTER_RATE_LIMITS',
+    defaultText: '(see docs/sellercenter.md)',
+    describe: 'JSON `{"<operation>": {"rate": n, "burst": n}}` merged over the default SellerCenter plans.',
+    parse: ratePlans(SELLERCENTER_RATE_PLANS),
+  },
+  templateMaxUploadBytes: {
+    name: 'TEMPLATE_MAX_UPLOAD_BYTES',
+    defaultText: '268435456',
+    describe: 'Largest filled access-key template accepted for import (CSV or XLSX).',
+    parse: integer(1024, 4 * 1024 ** 3, 256 * 1024 * 1024),
+  },
+  templateMaxRows: {
+    name: 'TEMPLATE_MAX_ROWS',
+    defaultText: '1048575',
+    describe: 'Most data rows read from one filled template (Excel’s own ceiling by default).',
+    parse: integer(1, 10_000_000, 1_048_575),
   },
 } satisfies { [K in keyof Config]: VarSpec<Config[K]> };
 

@@ -25,6 +25,7 @@ import type { Ids } from '../core/ports/ids.js';
 import type { Store } from '../core/ports/store.js';
 import { TokenBuckets } from '../core/rate-limit/token-bucket.js';
 import { SellersService } from '../core/sellers/sellers-service.js';
+import { AccessKeyTemplateService } from '../core/templates/template-service.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { downloadUrl } from '../http/files/download-route.js';
 import type { HttpServices } from '../http/http-deps.js';
@@ -40,6 +41,7 @@ import { JobQueue } from '../infra/jobs/queue.js';
 import { renderInvoiceSheetPdf } from '../infra/pdf/invoice-sheet-pdf.js';
 import { zipEntries } from '../infra/zip/read-zip.js';
 import { type Config, publicBaseUrl } from './config.js';
+import { templateFormats } from './template-formats.js';
 
 /** Everything the app is built from; tests build the same thing with their own clock and database. */
 export interface AppDeps {
@@ -127,6 +129,11 @@ export function buildServices(
     orders: new OrdersService(store, clock),
     maintenance: new MaintenanceService(store.settings, clock),
     jobs: new JobsMonitor(store),
+    templates: new AccessKeyTemplateService(store, clock, ids, infra.blobs, templateFormats(config).writers, {
+      retentionDays: config.exportRetentionDays,
+      maxUploadBytes: config.templateMaxUploadBytes,
+      wake: delivery.wake,
+    }),
   };
 }
 

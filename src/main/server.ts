@@ -8,6 +8,7 @@ import type { JobWorker } from '../infra/jobs/worker.js';
 import { buildApp } from './app.js';
 import { type Config, publicBaseUrl } from './config.js';
 import { type AppDeps, createDeps, demoDeps, resolveAdminToken } from './deps.js';
+import { sellerCenterTryLines } from './sellercenter-banner.js';
 import { startWorker } from './worker.js';
 
 export interface RunningServer {
@@ -75,6 +76,8 @@ function banner(
       `      -d client_secret=${demo.clientSecret} --data-urlencode 'refresh_token=${demo.refreshToken}' \\`,
       `      | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,
       `  curl -s "${url}/tax/invoices/2024-06-19/invoices?marketplaceId=A2Q3Y263D00KWC&pageSize=5" -H "x-amz-access-token: $TOKEN"`,
+      '',
+      ...sellerCenterTryLines(url, demo),
     );
   }
   console.log(lines.join('\n'));

@@ -3,11 +3,15 @@ import { exportJobHandler } from '../core/exports/export-job.js';
 import { EXPORT_QUEUE } from '../core/exports/export-service.js';
 import { GOVERNMENT_QUEUE } from '../core/government/government-service.js';
 import { HOUSEKEEPING_QUEUE } from '../core/housekeeping/housekeeping.js';
+import { templateExportJobHandler } from '../core/templates/template-export-job.js';
+import { templateImportJobHandler } from '../core/templates/template-import-job.js';
+import { TEMPLATE_EXPORT_QUEUE, TEMPLATE_IMPORT_QUEUE } from '../core/templates/template-service.js';
 import { WEBHOOK_QUEUE } from '../core/webhooks/webhook-service.js';
 import { registerJobMetrics } from '../infra/jobs/metrics.js';
 import { JobWorker } from '../infra/jobs/worker.js';
 import { ZipStreamWriter } from '../infra/zip/zip-writer.js';
 import type { AppDeps } from './deps.js';
+import { templateFormats } from './template-formats.js';
 
 /** Invoices read per round trip while writing an export: short transactions, flat memory. */
 const EXPORT_PAGE_SIZE = 200;
@@ -50,9 +54,20 @@ export function createWorker(
   );
   worker.register(WEBHOOK_QUEUE, services.webhooks.handler());
   worker.register(GOVERNMENT_QUEUE, services.government.handler());
+  const formats = templateFormats(config);
+  const templateJobDeps = { store: deps.store, blobs: deps.blobs, clock: deps.clock };
+  worker.register(
+    TEMPLATE_EXPORT_QUEUE,
+    templateExportJobHandler({ ...templateJobDeps, writers: formats.writers, templates: services.templates }),
+  );
+  worker.register(
+    TEMPLATE_IMPORT_QUEUE,
+    templateImportJobHandler({ ...templateJobDeps, readers: formats.readers }),
+  );
   worker.register(HOUSEKEEPING_QUEUE, async () => {
     const result = await services.housekeeping.run();
-    logger.info(result, 'housekeeping done');
+    const templates = await services.templates.purgeExpired();
+    logger.info({ ...result, templates }, 'housekeeping done');
     await services.housekeeping.schedule();
   });
   return worker;

@@ -7,6 +7,7 @@ import type { OrderInvoicesService } from '../order-invoices/order-invoices-serv
 import type { OrderInput, OrdersService } from '../orders/orders-service.js';
 import type { Clock } from '../ports/clock.js';
 import type { IssuedCredentials, SellersService } from '../sellers/sellers-service.js';
+import { demoOrdersMissingKeys } from './demo-missing-keys.js';
 import { type DemoSink, localDemoSink } from './demo-sink.js';
 import { type RenderInvoicePdf, seedKauflandDemo } from './kaufland-demo.js';
 
@@ -285,10 +286,11 @@ export async function seedDemo(
     { sink: localDemoSink(deps), clock: deps.clock },
     credentials.sellerId,
     DEMO_CNPJ,
-    {
-      invoices,
-    },
+    { invoices },
   );
+  // Orders with no NF-e yet: the SellerCenter access-key template lists their items.
+  const missing = demoOrdersMissingKeys(credentials.sellerId, deps.clock.now());
+  summary.orders += (await deps.orders.upsertMany(missing)).length;
   const kaufland = await seedKauflandDemo(deps, { sellerId: credentials.sellerId, name: DEMO_SELLER_NAME });
   return { credentials, summary: { ...summary, kaufland } };
 }

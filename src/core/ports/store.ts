@@ -4,6 +4,8 @@ import type { InvoicesRepository } from '../invoices/invoices-repository.js';
 import type { OrderInvoicesRepository } from '../order-invoices/order-invoices-repository.js';
 import type { OrdersRepository } from '../orders/orders-repository.js';
 import type { SellersRepository } from '../sellers/sellers-repository.js';
+import type { AccessKeyItemsRepository } from '../templates/access-key-items.js';
+import type { TemplateFilesRepository } from '../templates/template-records.js';
 import type { WebhooksRepository } from '../webhooks/webhooks-repository.js';
 import type { JobsPort } from './jobs.js';
 import type { SettingsRepository } from './settings.js';
@@ -19,6 +21,8 @@ export interface Repositories {
   webhooks: WebhooksRepository;
   settings: SettingsRepository;
   jobs: JobsPort;
+  accessKeyItems: AccessKeyItemsRepository;
+  templateFiles: TemplateFilesRepository;
 }
 
 /** The store: its repositories, and transactions over them. */

@@ -5,6 +5,11 @@ import type { EventRecord, InvoiceRecord } from '../../core/invoices/invoice-rec
 import type { OrderInvoiceRecord } from '../../core/order-invoices/order-invoice-records.js';
 import type { OrderItemRecord, OrderRecord } from '../../core/orders/orders-repository.js';
 import type { AccessTokenRecord, CredentialRecord, SellerRecord } from '../../core/sellers/seller-records.js';
+import type {
+  TemplateExportRecord,
+  TemplateFeedRecord,
+  TemplateFeedRowRecord,
+} from '../../core/templates/template-records.js';
 import type { WebhookRecord } from '../../core/webhooks/webhooks-repository.js';
 import type { JobsTable } from '../jobs/jobs-schema.js';
 
@@ -42,6 +47,17 @@ export type InvoiceExportsTable = Table<ExportRecord, 'filter'>;
 export type ExportDocumentsTable = Table<ExportDocumentRecord>;
 export type SellerWebhooksTable = Table<WebhookRecord>;
 export type GovernmentInvoiceRequestsTable = Table<GovernmentRequestRecord, 'contexts' | 'errors'>;
+
+export type TemplateExportsTable = Omit<Table<TemplateExportRecord>, 'export_item_id'> & {
+  export_item_id: Generated<number>;
+};
+export type TemplateFeedsTable = Omit<
+  Table<TemplateFeedRecord, 'ignored_columns' | 'file_problems'>,
+  'feed_id'
+> & {
+  feed_id: Generated<number>;
+};
+export type TemplateFeedRowsTable = Table<TemplateFeedRowRecord, 'problems'>;
 
 export interface InvoiceDocumentsTable {
   seller_id: string;
@@ -85,4 +101,7 @@ export interface DB {
   export_documents: ExportDocumentsTable;
   seller_webhooks: SellerWebhooksTable;
   government_invoice_requests: GovernmentInvoiceRequestsTable;
+  template_exports: TemplateExportsTable;
+  template_feeds: TemplateFeedsTable;
+  template_feed_rows: TemplateFeedRowsTable;
 }

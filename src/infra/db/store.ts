@@ -3,6 +3,7 @@ import type { Repositories, Store } from '../../core/ports/store.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Db } from './database.js';
 import { translateDbError, translatingErrors } from './db-errors.js';
+import { KyselyAccessKeyItemsRepository } from './repos/access-key-items-repo.js';
 import { KyselyExportsRepository } from './repos/exports-repo.js';
 import { KyselyGovernmentRepository } from './repos/government-repo.js';
 import { KyselyInvoicesRepository } from './repos/invoices-repo.js';
@@ -10,6 +11,7 @@ import { KyselyOrderInvoicesRepository } from './repos/order-invoices-repo.js';
 import { KyselyOrdersRepository } from './repos/orders-repo.js';
 import { KyselySellersRepository } from './repos/sellers-repo.js';
 import { KyselySettingsRepository } from './repos/settings-repo.js';
+import { KyselyTemplateFilesRepository } from './repos/template-files-repo.js';
 import { KyselyWebhooksRepository } from './repos/webhooks-repo.js';
 
 /** The connection (or transaction) behind a set of repositories: the job worker checkpoints in it. */
@@ -33,6 +35,8 @@ function repositories(db: Db, queue: JobQueue): Repositories {
     government: translatingErrors(new KyselyGovernmentRepository(db)),
     webhooks: translatingErrors(new KyselyWebhooksRepository(db)),
     settings: translatingErrors(new KyselySettingsRepository(db)),
+    accessKeyItems: translatingErrors(new KyselyAccessKeyItemsRepository(db)),
+    templateFiles: translatingErrors(new KyselyTemplateFilesRepository(db)),
     jobs: translatingErrors({
       enqueue: (spec) => queue.enqueue(db, spec),
       prune: (before, limit) => queue.prune(before, limit),
