@@ -46,6 +46,7 @@ export function templateExportJobHandler(deps: TemplateExportJobDeps) {
         throw err;
       }
       const info = await upload;
+      job.report(written.rows, 'rows');
       await store.templateFiles.updateExport(sellerId, exportUuid, {
         status: 'finished',
         row_count: written.rows,

@@ -172,6 +172,7 @@ export function templateImportJobHandler(deps: TemplateImportJobDeps) {
         afterRow = (batch.at(-1) as TemplateFeedRowRecord).row_number;
         await job.checkpoint({ phase: 'apply', afterRow } satisfies ImportProgress, tx);
       });
+      job.report(afterRow, 'rows');
     }
   }
 
