@@ -1,4 +1,5 @@
 import { DomainError, type FieldProblem, UniqueViolationError } from '../errors.js';
+import { nfeField } from '../nfe/field-names.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
 import type { NfeInvoiceDocument } from '../nfe/types.js';
@@ -85,7 +86,7 @@ async function readCandidates(ctx: BatchContext, items: BatchItem[], results: (B
       }
       let seller = sellers.get(doc.emitterCnpj);
       if (!seller) {
-        seller = await ctx.single.sellerFor(doc.emitterCnpj, 'emit/CNPJ');
+        seller = await ctx.single.sellerFor(doc.emitterCnpj, nfeField('emit/CNPJ'));
         sellers.set(doc.emitterCnpj, seller);
       }
       const cls = resolveClassification(seller, doc, item.meta ?? {});

@@ -7,7 +7,7 @@ import {
 } from '../ports/archives.js';
 import type { BatchItem, BatchResult } from './batch-ingest.js';
 import type { IngestMeta } from './classification.js';
-import type { IngestOutcome, IngestService } from './ingest-service.js';
+import type { AnswerItem, IngestOutcome, IngestService } from './ingest-service.js';
 
 export interface BulkItemResult {
   name: string;
@@ -17,6 +17,8 @@ export interface BulkItemResult {
   status?: string;
   errors?: FieldProblem[];
   warnings?: FieldProblem[];
+  /** An answer's protocols and events, each with what it did. */
+  items?: AnswerItem[];
 }
 
 export interface BulkSummary {
@@ -57,6 +59,7 @@ function toItemResult(name: string, r: BatchResult): BulkItemResult {
       ? { invoiceId: result.invoice.id, accessKey: result.invoice.accessKey, status: result.invoice.status }
       : {}),
     ...(result.event && !result.invoice ? { accessKey: result.event.accessKey } : {}),
+    ...(result.items ? { items: result.items } : {}),
     ...(result.warnings.length ? { warnings: result.warnings } : {}),
   };
 }

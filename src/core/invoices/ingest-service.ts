@@ -1,71 +1,60 @@
 import { ConflictError, type FieldProblem, InvalidInputError, UniqueViolationError } from '../errors.js';
 import { parseAccessKey } from '../nfe/access-key.js';
+import { nfeField, nfeProblem } from '../nfe/field-names.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
-import type { InvoiceStatus, NfeEvent, NfeEventDocument, NfeInvoiceDocument } from '../nfe/types.js';
+import type {
+  InvoiceStatus,
+  NfeAnswerDocument,
+  NfeEventDocument,
+  NfeEventPart,
+  NfeInvoiceDocument,
+  NfeProtocolPart,
+} from '../nfe/types.js';
 import type { ArchiveReader } from '../ports/archives.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
+import { applyEvent, applyProtocol, type EventView, eventFromRow, STATUS_RANK } from './apply-parts.js';
 import { type BatchItem, type BatchResult, ingestBatch } from './batch-ingest.js';
 import { type BulkItemResult, ingestZip } from './bulk-ingest.js';
 import { type IngestMeta, resolveClassification } from './classification.js';
 import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
-import type { EventRecord, InvoiceRecord } from './invoice-records.js';
+import type { InvoiceRecord } from './invoice-records.js';
 import { type InvoiceView, invoiceView } from './invoice-view.js';
 
 export type IngestOutcome =
   | 'created'
   | 'unchanged'
   | 'updated'
+  | 'applied'
   | 'event-applied'
   | 'event-pending'
   | 'event-unchanged';
 
-export interface EventView {
+export type { EventView };
+
+/** One protocol or event of an answer (retConsSitNFe, retEnvEvento, ...) and what it did. */
+export interface AnswerItem {
+  kind: 'protocol' | 'event';
   accessKey: string;
-  eventType: string;
-  sequence: number;
-  statusCode: string;
-  protocol: string | null;
-  registeredAt: string | null;
-  applied: boolean;
+  outcome: 'updated' | 'unchanged' | 'event-applied' | 'event-pending' | 'event-unchanged';
+  invoiceId?: string;
+  status?: InvoiceStatus;
+  eventType?: string;
+  sequence?: number;
 }
 
 export interface IngestResult {
   outcome: IngestOutcome;
   invoice?: InvoiceView;
   event?: EventView;
+  /** An answer's root element, and one entry per protocol and event it held (in that order). */
+  envelope?: string;
+  items?: AnswerItem[];
   /** Accepted oddities: key/document disagreements, duplicate numbers. */
   warnings: FieldProblem[];
-}
-
-/** Later documents may only move an invoice forward; anything else is a conflict. */
-const STATUS_RANK: Record<InvoiceStatus, number> = { PENDING: 0, REJECTED: 1, AUTHORIZED: 2, CANCELED: 3 };
-
-function eventFromRow(row: EventRecord): NfeEvent {
-  return {
-    accessKey: row.access_key,
-    eventType: row.event_type,
-    sequence: row.sequence,
-    statusCode: row.status_code,
-    statusReason: '',
-    protocol: row.protocol,
-    registeredAt: row.registered_at ? new Date(row.registered_at) : null,
-  };
-}
-
-function eventView(e: NfeEvent, applied: boolean): EventView {
-  return {
-    accessKey: e.accessKey,
-    eventType: e.eventType,
-    sequence: e.sequence,
-    statusCode: e.statusCode,
-    protocol: e.protocol,
-    registeredAt: e.registeredAt ? e.registeredAt.toISOString() : null,
-    applied,
-  };
 }
 
 /**
@@ -85,6 +74,7 @@ export class IngestService {
   async ingest(bytes: Uint8Array, meta: IngestMeta = {}): Promise<IngestResult> {
     const doc = readNfeDocument(bytes, { maxBytes: this.maxXmlBytes });
     if (doc.kind === 'event') return this.ingestEvent(doc, bytes);
+    if (doc.kind === 'answer') return this.ingestAnswer(doc);
     try {
       return await this.ingestInvoice(doc, bytes, meta);
     } catch (err) {
@@ -118,7 +108,7 @@ export class IngestService {
     bytes: Uint8Array,
     meta: IngestMeta,
   ): Promise<IngestResult> {
-    const seller = await this.sellerFor(doc.emitterCnpj, 'emit/CNPJ');
+    const seller = await this.sellerFor(doc.emitterCnpj, nfeField('emit/CNPJ'));
     const cls = resolveClassification(seller, doc, meta);
     const hash = sha256(bytes);
     const now = this.clock.now();
@@ -137,7 +127,7 @@ export class IngestService {
           throw new ConflictError(
             `invoice ${existing.invoice_id} already holds a different document with access key ${doc.accessKey} ` +
               `(status ${existing.status}); this one (status ${derived.status}) would not move it forward`,
-            [{ field: 'infNFe/@Id', message: 'another document with this access key is already stored' }],
+            [nfeProblem('infNFe/@Id', 'another document with this access key is already stored')],
           );
         }
         await tx.invoices.replaceDocument(seller.seller_id, existing.invoice_id, fields, bytes);
@@ -155,7 +145,7 @@ export class IngestService {
       );
       for (const twin of twins) {
         warnings.push({
-          field: 'ide/nNF',
+          field: nfeField('ide/nNF'),
           message: `invoice ${twin.invoice_id} has the same model, series and number under key ${twin.access_key} (contingency re-issue or duplicate)`,
         });
       }
@@ -173,63 +163,104 @@ export class IngestService {
 
   private async ingestEvent(doc: NfeEventDocument, bytes: Uint8Array): Promise<IngestResult> {
     const e = doc.event;
-    const seller = await this.sellerFor(parseAccessKey(e.accessKey).cnpj, 'chNFe');
-    const hash = sha256(bytes);
+    const seller = await this.sellerFor(parseAccessKey(e.accessKey).cnpj, nfeField('chNFe'));
     const now = this.clock.now();
     return this.store.transaction(async (tx) => {
-      const known = await tx.invoices.event(seller.seller_id, e.accessKey, e.eventType, e.sequence);
-      if (known && known.xml_sha256 !== hash) {
-        throw new ConflictError(
-          `event ${e.eventType} #${e.sequence} for ${e.accessKey} is already stored with different content`,
-          [{ field: 'nSeqEvento', message: 'this event sequence is already stored with different content' }],
+      const r = await applyEvent(tx, seller.seller_id, e, bytes, now);
+      return {
+        outcome: r.outcome,
+        ...(r.invoice ? { invoice: invoiceView(r.invoice) } : {}),
+        event: r.event,
+        warnings: [],
+      };
+    });
+  }
+
+  /**
+   * Every protocol, then every event, of one answer, in one transaction: all of it applies or
+   * nothing does. `applied` when anything changed, `unchanged` when everything was known already,
+   * `event-pending` when it only held events of invoices not stored yet.
+   */
+  private async ingestAnswer(doc: NfeAnswerDocument): Promise<IngestResult> {
+    const sellers = new Map<string, SellerRecord>();
+    const sellerOf = async (key: string, field: string) => {
+      const cnpj = parseAccessKey(key).cnpj;
+      const seller = sellers.get(cnpj) ?? (await this.sellerFor(cnpj, nfeField(field)));
+      sellers.set(cnpj, seller);
+      return seller.seller_id;
+    };
+    const protocols: { part: NfeProtocolPart; sellerId: string }[] = [];
+    for (const p of doc.protocols)
+      protocols.push({ part: p, sellerId: await sellerOf(p.accessKey, p.field) });
+    const events: { part: NfeEventPart; sellerId: string }[] = [];
+    for (const e of doc.events)
+      events.push({ part: e, sellerId: await sellerOf(e.event.accessKey, 'chNFe') });
+    const now = this.clock.now();
+    const encoder = new TextEncoder();
+
+    return this.store.transaction(async (tx) => {
+      const items: AnswerItem[] = [];
+      const warnings: FieldProblem[] = [];
+      const touched = new Map<string, { sellerId: string; invoiceId: string }>();
+      const unknown: NfeProtocolPart[] = [];
+      for (const { part, sellerId } of protocols)
+        if (!(await tx.invoices.byAccessKey(sellerId, part.accessKey))) unknown.push(part);
+      if (unknown.length > 0) {
+        throw new InvalidInputError(
+          `${doc.root} holds the protocol of NF-e that are not stored: ${unknown.map((p) => p.accessKey).join(', ')} ` +
+            '(a protocol completes an NF-e stored before: send the NFe, or its nfeProc, first); nothing was applied',
+          unknown.map((p) => nfeProblem(p.field, `no NF-e with access key ${p.accessKey} is stored`)),
         );
       }
-      if (!known) {
-        await tx.invoices.insertEvent({
-          seller_id: seller.seller_id,
-          access_key: e.accessKey,
-          event_type: e.eventType,
-          sequence: e.sequence,
-          status_code: e.statusCode,
-          protocol: e.protocol,
-          registered_at: e.registeredAt,
-          xml: bytes,
-          xml_sha256: hash,
-          received_at: now,
-          applied_at: null,
+      for (const { part, sellerId } of protocols) {
+        const r = await applyProtocol(tx, sellerId, part, now);
+        warnings.push(...r.warnings);
+        touched.set(r.invoice.invoice_id, { sellerId, invoiceId: r.invoice.invoice_id });
+        items.push({
+          kind: 'protocol',
+          accessKey: part.accessKey,
+          outcome: r.outcome,
+          invoiceId: r.invoice.invoice_id,
+          status: r.invoice.status,
         });
       }
-      const invoice = await tx.invoices.byAccessKey(seller.seller_id, e.accessKey);
-      if (!invoice) {
-        return { outcome: 'event-pending', event: eventView(e, false), warnings: [] };
+      let lastEvent: EventView | undefined;
+      for (const { part, sellerId } of events) {
+        const r = await applyEvent(tx, sellerId, part.event, encoder.encode(part.xml), now);
+        if (r.invoice) touched.set(r.invoice.invoice_id, { sellerId, invoiceId: r.invoice.invoice_id });
+        lastEvent = r.event;
+        items.push({
+          kind: 'event',
+          accessKey: part.event.accessKey,
+          outcome: r.outcome,
+          eventType: part.event.eventType,
+          sequence: part.event.sequence,
+          ...(r.invoice ? { invoiceId: r.invoice.invoice_id, status: r.invoice.status } : {}),
+        });
       }
-      const xml = (await tx.invoices.document(seller.seller_id, invoice.invoice_id)) as Uint8Array;
-      const invoiceDoc = readNfeDocument(xml, { maxBytes: Number.MAX_SAFE_INTEGER });
-      if (invoiceDoc.kind !== 'invoice')
-        throw new Error(`stored document of ${invoice.invoice_id} is not an invoice`);
-      const events = (await tx.invoices.eventsFor(seller.seller_id, e.accessKey)).map(eventFromRow);
-      const derived = deriveStatus(invoiceDoc, events);
-      let current = invoice;
-      if (derived.status !== invoice.status) {
-        await tx.invoices.replaceDocument(
-          seller.seller_id,
-          invoice.invoice_id,
-          {
-            status: derived.status,
-            error_code: derived.errorCode,
-            gov_response: derived.govResponse,
-            updated_at: now,
-          },
-          null,
-        );
-        current = (await tx.invoices.byId(seller.seller_id, invoice.invoice_id)) as InvoiceRecord;
+      // Later items may have moved an invoice an earlier item reported: report where each ended.
+      const finals = new Map<string, InvoiceRecord>();
+      for (const { sellerId, invoiceId } of touched.values())
+        finals.set(invoiceId, (await tx.invoices.byId(sellerId, invoiceId)) as InvoiceRecord);
+      for (const item of items) {
+        const final = item.invoiceId ? finals.get(item.invoiceId) : undefined;
+        if (final) item.status = final.status;
       }
-      await tx.invoices.markEventsApplied(seller.seller_id, e.accessKey, now);
+      const changed = items.filter((i) => i.outcome !== 'unchanged' && i.outcome !== 'event-unchanged');
+      const outcome: IngestOutcome =
+        changed.length === 0
+          ? 'unchanged'
+          : changed.length === items.length && items.every((i) => i.outcome === 'event-pending')
+            ? 'event-pending'
+            : 'applied';
+      const only = finals.size === 1 ? [...finals.values()][0] : undefined;
       return {
-        outcome: known ? 'event-unchanged' : 'event-applied',
-        invoice: invoiceView(current),
-        event: eventView(e, true),
-        warnings: [],
+        outcome,
+        ...(only ? { invoice: invoiceView(only) } : {}),
+        ...(events.length === 1 && lastEvent ? { event: lastEvent } : {}),
+        envelope: doc.root,
+        items,
+        warnings,
       };
     });
   }

@@ -56,6 +56,13 @@ export interface InvoicesRepository {
     eventType: string,
     sequence: number,
   ): Promise<EventRecord | undefined>;
+  /** The document an event was stored with. */
+  eventDocument(
+    sellerId: string,
+    accessKey: string,
+    eventType: string,
+    sequence: number,
+  ): Promise<Uint8Array | undefined>;
   eventsFor(sellerId: string, accessKey: string): Promise<EventRecord[]>;
   markEventsApplied(sellerId: string, accessKey: string, at: Date): Promise<void>;
   countBySeller(sellerId: string): Promise<number>;

@@ -1,24 +1,34 @@
 /**
  * Event documents (cancellation 110111, correction letter 110110, ...): the request
- * `evento/infEvento` and SEFAZ's answer `retEvento/infEvento`, alone or together.
+ * `evento/infEvento` and SEFAZ's answer `retEvento/infEvento`, together (procEventoNFe) or the
+ * answer alone (retEvento). Batches of them (retEnvEvento) are answers: see read-answers.ts.
  */
 import { InvalidInputError } from '../errors.js';
 import { validateAccessKey } from './access-key.js';
+import { nfeError, nfeField } from './field-names.js';
 import type { NfeEvent, NfeEventDocument } from './types.js';
-import { child, children, parseNfeDate, text, type XmlNode } from './xml-tree.js';
+import { child, parseNfeDate, text, type XmlNode, type XmlValue } from './xml-tree.js';
 
-/** Event roots we accept, each with where its request and its return live. */
-export const EVENT_ROOTS: ReadonlySet<string> = new Set([
-  'procEventoNFe',
-  'retEnvEvento',
-  'envEvento',
-  'evento',
-  'retEvento',
-]);
+/** Event documents read as one event. */
+export const EVENT_ROOTS: ReadonlySet<string> = new Set(['procEventoNFe', 'retEvento']);
 
 function required(value: string | undefined, field: string): string {
-  if (value === undefined || value === '') throw InvalidInputError.field(field, 'missing');
+  if (value === undefined || value === '') throw nfeError(field, 'missing');
   return value;
+}
+
+/** detEvento's values in document order (attributes aside), for telling two events apart. */
+function detailOf(request: XmlNode | undefined): string | null {
+  const det = child(request, 'detEvento');
+  if (!det) return null;
+  const values: string[] = [];
+  const walk = (v: XmlValue): void => {
+    if (typeof v === 'string') values.push(v.trim());
+    else if (Array.isArray(v)) v.forEach(walk);
+    else for (const [k, inner] of Object.entries(v)) if (!k.startsWith('@_')) walk(inner);
+  };
+  walk(det);
+  return values.join('|');
 }
 
 /**
@@ -31,19 +41,18 @@ export function readEvent(request: XmlNode | undefined, ret: XmlNode | undefined
   const src = request ?? ret;
   const srcPath = request ? reqPath : retPath;
   const accessKey = required(text(src, 'chNFe'), `${srcPath}/chNFe`);
-  const keyProblem = validateAccessKey(accessKey, `${srcPath}/chNFe`);
+  const keyProblem = validateAccessKey(accessKey, nfeField(`${srcPath}/chNFe`));
   if (keyProblem) throw new InvalidInputError(`${keyProblem.field}: ${keyProblem.message}`, [keyProblem]);
   const eventType = required(text(src, 'tpEvento'), `${srcPath}/tpEvento`);
   const seqText = text(src, 'nSeqEvento') ?? (request ? undefined : '1');
   const seq = required(seqText, `${srcPath}/nSeqEvento`);
-  if (!/^[0-9]{1,2}$/.test(seq))
-    throw InvalidInputError.field(`${srcPath}/nSeqEvento`, `"${seq}" is not a number`);
+  if (!/^[0-9]{1,2}$/.test(seq)) throw nfeError(`${srcPath}/nSeqEvento`, `"${seq}" is not a number`);
   if (request && ret) {
     for (const name of ['chNFe', 'tpEvento'] as const) {
       const answered = text(ret, name);
       const asked = text(request, name);
       if (answered !== undefined && answered !== '' && answered !== asked) {
-        throw InvalidInputError.field(`${retPath}/${name}`, `return says ${answered}, event says ${asked}`);
+        throw nfeError(`${retPath}/${name}`, `return says ${answered}, event says ${asked}`);
       }
     }
   }
@@ -55,52 +64,26 @@ export function readEvent(request: XmlNode | undefined, ret: XmlNode | undefined
     statusReason: text(ret, 'xMotivo') ?? '',
     protocol: text(ret, 'nProt') || null,
     registeredAt: parseNfeDate(text(ret, 'dhRegEvento')),
+    detail: detailOf(request),
   };
 }
 
-function single(nodes: XmlNode[], what: string, field: string): XmlNode | undefined {
-  if (nodes.length > 1)
-    throw InvalidInputError.field(field, `holds ${nodes.length} ${what}; send one per document`);
-  return nodes[0];
-}
-
-/** `procEventoNFe` (evento + retEvento), used standalone and appended inside `nfeProc`. */
+/** `procEventoNFe` (evento + retEvento), used standalone, inside answers and appended inside `nfeProc`. */
 export function readProcEvento(node: XmlNode, base = ''): NfeEvent {
   const request = child(node, 'evento/infEvento');
   const ret = child(node, 'retEvento/infEvento');
-  if (!request) throw InvalidInputError.field(`${base}evento/infEvento`, 'missing');
+  if (!request) throw nfeError(`${base}evento/infEvento`, 'missing');
   return readEvent(request, ret, base);
 }
 
+/** A `retEvento` (SEFAZ's answer alone). */
+export function readRetEvento(node: XmlNode, base = ''): NfeEvent {
+  const info = child(node, 'infEvento');
+  if (!info) throw nfeError(`${base}retEvento/infEvento`, 'missing');
+  return readEvent(undefined, info, base);
+}
+
 export function readEventDocument(root: string, node: XmlNode): NfeEventDocument {
-  let event: NfeEvent;
-  switch (root) {
-    case 'procEventoNFe':
-      event = readProcEvento(node);
-      break;
-    case 'envEvento': {
-      const evento = single(children(node, 'evento'), 'events', 'envEvento/evento');
-      const request = child(evento, 'infEvento');
-      if (!request) throw InvalidInputError.field('envEvento/evento/infEvento', 'missing');
-      event = readEvent(request, undefined, 'envEvento/');
-      break;
-    }
-    case 'retEnvEvento': {
-      const ret = single(children(node, 'retEvento'), 'event returns', 'retEnvEvento/retEvento');
-      const info = child(ret, 'infEvento');
-      if (!info) throw InvalidInputError.field('retEnvEvento/retEvento/infEvento', 'missing');
-      event = readEvent(undefined, info, 'retEnvEvento/');
-      break;
-    }
-    case 'evento':
-    case 'retEvento': {
-      const info = child(node, 'infEvento');
-      if (!info) throw InvalidInputError.field(`${root}/infEvento`, 'missing');
-      event = root === 'evento' ? readEvent(info, undefined, '') : readEvent(undefined, info, '');
-      break;
-    }
-    default:
-      throw InvalidInputError.field('xml', `not an NF-e event document: root element <${root}>`);
-  }
+  const event = root === 'procEventoNFe' ? readProcEvento(node) : readRetEvento(node);
   return { kind: 'event', root, event };
 }

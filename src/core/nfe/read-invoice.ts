@@ -3,7 +3,8 @@
  */
 import { InvalidInputError } from '../errors.js';
 import { validateAccessKey } from './access-key.js';
-import { readEvent, readProcEvento } from './read-events.js';
+import { nfeError, nfeField } from './field-names.js';
+import { readProcEvento, readRetEvento } from './read-events.js';
 import type { LayoutVersion, NfeEvent, NfeInvoiceDocument, NfeProtocol } from './types.js';
 import { attr, child, children, parseNfeDate, text, texts, type XmlNode } from './xml-tree.js';
 
@@ -19,8 +20,7 @@ export interface InvoiceRaw {
   dateText: string;
 }
 
-const missing = (field: string, detail = 'missing'): InvalidInputError =>
-  InvalidInputError.field(field, detail);
+const missing = (field: string, detail = 'missing'): InvalidInputError => nfeError(field, detail);
 
 function required(node: XmlNode | undefined, path: string, field: string): string {
   const value = text(node, path);
@@ -33,12 +33,13 @@ export function stripLeadingZeros(s: string): string {
   return s.replace(/^0+(?=\d)/, '');
 }
 
-function readProtocol(protNFe: XmlNode | undefined): NfeProtocol | null {
+/** `protNFe/infProt`; `base` prefixes the field paths (`retConsReciNFe/`). */
+export function readProtocol(protNFe: XmlNode | undefined, base = ''): NfeProtocol | null {
   if (!protNFe) return null;
   const inf = child(protNFe, 'infProt');
-  if (!inf) throw missing('protNFe/infProt');
+  if (!inf) throw missing(`${base}protNFe/infProt`);
   return {
-    cStat: required(inf, 'cStat', 'protNFe/infProt/cStat'),
+    cStat: required(inf, 'cStat', `${base}protNFe/infProt/cStat`),
     xMotivo: text(inf, 'xMotivo') ?? '',
     nProt: text(inf, 'nProt') || null,
     dhRecbto: parseNfeDate(text(inf, 'dhRecbto')),
@@ -47,11 +48,7 @@ function readProtocol(protNFe: XmlNode | undefined): NfeProtocol | null {
 }
 
 function readEmbeddedEvents(proc: XmlNode): NfeEvent[] {
-  const events = children(proc, 'retEvento').map((r, i) => {
-    const info = child(r, 'infEvento');
-    if (!info) throw missing(`nfeProc/retEvento[${i}]/infEvento`);
-    return readEvent(undefined, info, `nfeProc/`);
-  });
+  const events = children(proc, 'retEvento').map((r) => readRetEvento(r, 'nfeProc/'));
   for (const [i, p] of children(proc, 'procEventoNFe').entries()) {
     events.push(readProcEvento(p, `nfeProc/procEventoNFe[${i}]/`));
   }
@@ -71,7 +68,7 @@ export function extractInvoice(
   if (id === undefined || id === '') throw missing('infNFe/@Id');
   if (!id.startsWith('NFe')) throw missing('infNFe/@Id', `"${id}" does not start with "NFe"`);
   const accessKey = id.slice(3);
-  const keyProblem = validateAccessKey(accessKey, 'infNFe/@Id');
+  const keyProblem = validateAccessKey(accessKey, nfeField('infNFe/@Id'));
   if (keyProblem) throw new InvalidInputError(`${keyProblem.field}: ${keyProblem.message}`, [keyProblem]);
 
   const versao = attr(inf, 'versao');

@@ -5,7 +5,7 @@
  *
  * | key part        | compared with                              | on disagreement           |
  * |-----------------|--------------------------------------------|---------------------------|
- * | check digit     | recomputed                                 | fatal (infNFe/@Id)        |
+ * | check digit     | recomputed                                 | fatal (access key)        |
  * | whole key       | protNFe/infProt/chNFe                      | fatal                     |
  * | cUF             | ide/cUF                                    | fatal                     |
  * | CNPJ            | emit/CNPJ, or "000" + emit/CPF             | fatal                     |
@@ -23,20 +23,37 @@
 import type { FieldProblem } from '../errors.js';
 import { InvalidInputError } from '../errors.js';
 import { parseAccessKey } from './access-key.js';
+import { nfeField, nfeProblem } from './field-names.js';
+import { ANSWER_ROOTS, REQUEST_ROOTS, readAnswerDocument } from './read-answers.js';
 import { EVENT_ROOTS, readEventDocument } from './read-events.js';
 import { extractInvoice } from './read-invoice.js';
 import type { Discrepancy, NfeDocument, NfeInvoiceDocument } from './types.js';
 import { guardXml, type XmlGuardOptions } from './xml-guard.js';
+import { XmlOutline } from './xml-outline.js';
 import { parseXmlTree } from './xml-tree.js';
 
 export type ReadNfeOptions = XmlGuardOptions;
+
+/** Every root ingestion reads, in the order a message lists them. */
+export const ACCEPTED_ROOTS: readonly string[] = ['nfeProc', 'NFe', ...EVENT_ROOTS, ...ANSWER_ROOTS];
 
 export function readNfeDocument(bytes: Uint8Array, opts: ReadNfeOptions = {}): NfeDocument {
   const text = guardXml(bytes, opts);
   const { name, node } = parseXmlTree(text);
   if (name === 'nfeProc' || name === 'NFe') return readInvoice(name, node);
   if (EVENT_ROOTS.has(name)) return readEventDocument(name, node);
-  throw InvalidInputError.field('xml', `not an NF-e document: root element <${name}>`);
+  if (ANSWER_ROOTS.has(name)) return readAnswerDocument(name, node, new XmlOutline(text));
+  const answer = REQUEST_ROOTS.get(name);
+  if (answer !== undefined) {
+    throw InvalidInputError.field(
+      'xml',
+      `<${name}> is a request to SEFAZ, not its answer: it holds no authorization or registration; send ${answer}`,
+    );
+  }
+  throw InvalidInputError.field(
+    'xml',
+    `not an NF-e document: root element <${name}>; accepted roots: ${ACCEPTED_ROOTS.join(', ')}`,
+  );
 }
 
 function readInvoice(
@@ -52,19 +69,20 @@ function readInvoice(
 
   const chNFe = doc.protocol?.chNFe;
   if (chNFe && chNFe !== doc.accessKey) {
-    fatal.push({
-      field: 'protNFe/infProt/chNFe',
-      message: `${chNFe} differs from infNFe/@Id key ${doc.accessKey}`,
-    });
+    fatal.push(
+      nfeProblem(
+        'protNFe/infProt/chNFe',
+        `${chNFe} differs from the access key ${doc.accessKey} (infNFe/@Id)`,
+      ),
+    );
   }
-  if (key.cUF !== doc.cUF) fatal.push({ field: 'ide/cUF', message: says(key.cUF, doc.cUF) });
+  if (key.cUF !== doc.cUF) fatal.push(nfeProblem('ide/cUF', says(key.cUF, doc.cUF)));
   const emitInKey = raw.emitField === 'emit/CPF' ? `000${raw.emitDoc}` : raw.emitDoc;
-  if (key.cnpj !== emitInKey) fatal.push({ field: raw.emitField, message: says(key.cnpj, raw.emitDoc) });
-  if (key.model !== raw.mod) fatal.push({ field: 'ide/mod', message: says(key.model, raw.mod) });
+  if (key.cnpj !== emitInKey) fatal.push(nfeProblem(raw.emitField, says(key.cnpj, raw.emitDoc)));
+  if (key.model !== raw.mod) fatal.push(nfeProblem('ide/mod', says(key.model, raw.mod)));
   if (Number(key.series) !== Number(raw.serie))
-    fatal.push({ field: 'ide/serie', message: says(key.series, raw.serie) });
-  if (Number(key.number) !== Number(raw.nNF))
-    fatal.push({ field: 'ide/nNF', message: says(key.number, raw.nNF) });
+    fatal.push(nfeProblem('ide/serie', says(key.series, raw.serie)));
+  if (Number(key.number) !== Number(raw.nNF)) fatal.push(nfeProblem('ide/nNF', says(key.number, raw.nNF)));
   if (fatal.length > 0) {
     throw new InvalidInputError(fatal.map((p) => `${p.field}: ${p.message}`).join('; '), fatal);
   }
@@ -72,19 +90,18 @@ function readInvoice(
   const docYymm = raw.dateText.slice(2, 4) + raw.dateText.slice(5, 7);
   if (key.yymm !== docYymm) {
     discrepancies.push({
-      field: raw.dateField,
+      field: nfeField(raw.dateField),
       message: `access key month ${key.yymm} (YYMM), document issued ${raw.dateText} (${docYymm})`,
     });
   }
-  if (key.tpEmis !== doc.tpEmis)
-    discrepancies.push({ field: 'ide/tpEmis', message: says(key.tpEmis, doc.tpEmis) });
+  if (key.tpEmis !== doc.tpEmis) discrepancies.push(nfeProblem('ide/tpEmis', says(key.tpEmis, doc.tpEmis)));
   if (raw.cNF !== undefined && raw.cNF !== '' && key.cNF !== raw.cNF.padStart(8, '0')) {
-    discrepancies.push({ field: 'ide/cNF', message: says(key.cNF, raw.cNF) });
+    discrepancies.push(nfeProblem('ide/cNF', says(key.cNF, raw.cNF)));
   }
   for (const event of doc.embeddedEvents) {
     if (event.accessKey !== doc.accessKey) {
       discrepancies.push({
-        field: 'nfeProc/retEvento',
+        field: nfeField('nfeProc/retEvento'),
         message: `embedded event ${event.eventType} refers to another key ${event.accessKey}; it does not apply here`,
       });
     }

@@ -8,7 +8,7 @@ export type LayoutVersion = '3.10' | '4.00';
 
 /** A disagreement between the access key and the document that we accept and report. */
 export interface Discrepancy {
-  /** Path in the document, e.g. `ide/tpEmis`, `ide/dhEmi`. */
+  /** The field, concept and path: `issue mode (ide/tpEmis)`. */
   field: string;
   message: string;
 }
@@ -34,6 +34,8 @@ export interface NfeEvent {
   statusReason: string;
   protocol: string | null;
   registeredAt: Date | null;
+  /** The values of the request's detEvento (justification, correction), '|'-joined; null without a request. */
+  detail: string | null;
 }
 
 export interface NfeInvoiceDocument {
@@ -74,12 +76,39 @@ export interface NfeInvoiceDocument {
 
 export interface NfeEventDocument {
   kind: 'event';
-  /** Root element: `procEventoNFe`, `retEnvEvento`, `envEvento`… */
+  /** Root element: `procEventoNFe` or `retEvento`. */
   root: string;
   event: NfeEvent;
 }
 
-export type NfeDocument = NfeInvoiceDocument | NfeEventDocument;
+/** A protocol carried alone (in a SEFAZ answer), with the protNFe element standing on its own. */
+export interface NfeProtocolPart {
+  accessKey: string;
+  protocol: NfeProtocol;
+  /** The protNFe element's text, namespace declarations carried onto it. */
+  xml: string;
+  /** Path of its key, for messages (`retConsReciNFe/protNFe[0]/infProt/chNFe`). */
+  field: string;
+}
+
+/** An event carried in an answer, with its procEventoNFe (or retEvento) standing on its own. */
+export interface NfeEventPart {
+  event: NfeEvent;
+  xml: string;
+}
+
+/**
+ * A SEFAZ answer or archive wrapper (retConsSitNFe, retConsReciNFe, retEnviNFe, retEnvEvento, a
+ * protNFe alone): the protocols and events it holds, applied together.
+ */
+export interface NfeAnswerDocument {
+  kind: 'answer';
+  root: string;
+  protocols: NfeProtocolPart[];
+  events: NfeEventPart[];
+}
+
+export type NfeDocument = NfeInvoiceDocument | NfeEventDocument | NfeAnswerDocument;
 
 /** The invoice status the document implies, in SP-API terms plus PENDING (no protocol yet). */
 export type InvoiceStatus = 'PENDING' | 'AUTHORIZED' | 'REJECTED' | 'CANCELED';

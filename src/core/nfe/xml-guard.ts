@@ -66,6 +66,12 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
   return text;
 }
 
+/** Told of every element, in document order: its start tag's span, then the end of the element. */
+export interface MarkupVisitor {
+  open(qname: string, start: number, startTagEnd: number): void;
+  close(end: number): void;
+}
+
 function isNameEnd(code: number): boolean {
   // whitespace, '/', '>'
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x2f || code === 0x3e;
@@ -77,7 +83,11 @@ function isNameEnd(code: number): boolean {
  * (`<!DOCTYPE`, `<!ENTITY`, ...), nesting deeper than maxDepth, mismatched or unclosed tags,
  * more than one root and text outside the root.
  */
-export function checkXmlStructure(text: string, maxDepth = DEFAULT_MAX_XML_DEPTH): void {
+export function checkXmlStructure(
+  text: string,
+  maxDepth = DEFAULT_MAX_XML_DEPTH,
+  visitor?: MarkupVisitor,
+): void {
   const stack: string[] = [];
   let rootSeen = false;
   let i = 0;
@@ -116,6 +126,7 @@ export function checkXmlStructure(text: string, maxDepth = DEFAULT_MAX_XML_DEPTH
       const open = stack.pop();
       if (open === undefined) throw reject(`closing tag </${name}> without an open element`);
       if (open !== name) throw reject(`mismatched closing tag </${name}>, expected </${open}>`);
+      visitor?.close(end + 1);
       i = end + 1;
     } else {
       let j = lt + 1;
@@ -145,7 +156,9 @@ export function checkXmlStructure(text: string, maxDepth = DEFAULT_MAX_XML_DEPTH
       if (!closed) throw reject(`truncated: unterminated tag <${name}`);
       if (stack.length === 0 && rootSeen) throw reject(`more than one root element (<${name}>)`);
       rootSeen = true;
-      if (!selfClosing) {
+      visitor?.open(name, lt, j + 1);
+      if (selfClosing) visitor?.close(j + 1);
+      else {
         if (stack.length >= maxDepth) throw reject(`elements nested deeper than ${maxDepth} levels`);
         stack.push(name);
       }

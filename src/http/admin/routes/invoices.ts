@@ -23,6 +23,7 @@ const STATUS_OF = {
   created: 201,
   updated: 200,
   unchanged: 200,
+  applied: 200,
   'event-applied': 200,
   'event-unchanged': 200,
   'event-pending': 202,

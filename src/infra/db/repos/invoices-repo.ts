@@ -268,6 +268,18 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .executeTakeFirst();
   }
 
+  async eventDocument(sellerId: string, accessKey: string, eventType: string, sequence: number) {
+    const row = await this.db
+      .selectFrom('nfe_events')
+      .select(xmlAsBase64('xml'))
+      .where('seller_id', '=', sellerId)
+      .where('access_key', '=', accessKey)
+      .where('event_type', '=', eventType)
+      .where('sequence', '=', sequence)
+      .executeTakeFirst();
+    return row ? fromBase64(row.xml) : undefined;
+  }
+
   eventsFor(sellerId: string, accessKey: string) {
     return this.db
       .selectFrom('nfe_events')
