@@ -11,3 +11,4 @@ export function fixturePath(...parts: string[]): string {
 
 export const SP_API_MODEL = fixturePath('sp-api', 'InvoicesApiModel_2024-06-19.json');
 export const NFE_SAMPLES_DIR = fixturePath('nfe-samples');
+export const NFE_ENVELOPES_DIR = fixturePath('nfe-envelopes');

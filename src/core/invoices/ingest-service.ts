@@ -1,6 +1,7 @@
 import { ConflictError, type FieldProblem, InvalidInputError, UniqueViolationError } from '../errors.js';
 import { parseAccessKey } from '../nfe/access-key.js';
 import { nfeField, nfeProblem } from '../nfe/field-names.js';
+import { nfeElement } from '../nfe/join-proc.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
 import type {
@@ -123,6 +124,12 @@ export class IngestService {
       if (existing) {
         if (existing.xml_sha256 === hash)
           return { outcome: 'unchanged', invoice: invoiceView(existing), warnings };
+        // The bare NFe again, after its protocol arrived: the stored nfeProc holds this very NFe.
+        if (doc.root === 'NFe' && existing.status !== 'PENDING') {
+          const stored = (await tx.invoices.document(seller.seller_id, existing.invoice_id)) as Uint8Array;
+          if (nfeElement(stored) === nfeElement(bytes))
+            return { outcome: 'unchanged', invoice: invoiceView(existing), warnings };
+        }
         if (STATUS_RANK[derived.status] <= STATUS_RANK[existing.status]) {
           throw new ConflictError(
             `invoice ${existing.invoice_id} already holds a different document with access key ${doc.accessKey} ` +

@@ -7,11 +7,20 @@
 import { guardXml } from './xml-guard.js';
 import { XmlOutline } from './xml-outline.js';
 
+function nfeIndex(outline: XmlOutline): number {
+  return outline.el(0).local === 'NFe' ? 0 : (outline.children(0, 'NFe')[0] as number);
+}
+
+/** The NFe element of a bare NFe or an nfeProc, standing on its own: what SEFAZ authorized. */
+export function nfeElement(document: Uint8Array): string {
+  const outline = new XmlOutline(guardXml(document, { maxBytes: Number.MAX_SAFE_INTEGER }));
+  return outline.standalone(nfeIndex(outline));
+}
+
 /** `stored`: the document kept for the invoice (a bare NFe, or an nfeProc whose protocol is replaced). */
 export function joinNfeProc(stored: Uint8Array, protNFe: string): Uint8Array {
   const outline = new XmlOutline(guardXml(stored, { maxBytes: Number.MAX_SAFE_INTEGER }));
-  const root = outline.el(0);
-  const nfe = root.local === 'NFe' ? 0 : (outline.children(0, 'NFe')[0] as number);
+  const nfe = nfeIndex(outline);
   const e = outline.el(nfe);
   const uri = outline.inScope(nfe).get(e.prefix) ?? '';
   const infNFe = outline.children(nfe, 'infNFe')[0];

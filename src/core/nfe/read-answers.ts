@@ -61,11 +61,11 @@ export function readAnswerDocument(root: string, node: XmlNode, outline: XmlOutl
   const protocols: NfeProtocolPart[] = [];
   const events: NfeEventPart[] = [];
   if (root === 'protNFe') {
-    protocols.push(protocolPart(node, outline, top, ''));
+    protocols.push(protocolPart(node, outline, top, 'protNFe'));
   } else {
     const spans = outline.children(top, 'protNFe');
     for (const [i, p] of children(node, 'protNFe').entries()) {
-      protocols.push(protocolPart(p, outline, spans[i] as number, `${root}/protNFe[${i}]/`));
+      protocols.push(protocolPart(p, outline, spans[i] as number, `${root}/protNFe[${i}]`));
     }
   }
   if (root === 'retConsSitNFe') {

@@ -33,13 +33,13 @@ export function stripLeadingZeros(s: string): string {
   return s.replace(/^0+(?=\d)/, '');
 }
 
-/** `protNFe/infProt`; `base` prefixes the field paths (`retConsReciNFe/`). */
-export function readProtocol(protNFe: XmlNode | undefined, base = ''): NfeProtocol | null {
+/** `protNFe/infProt`; `at` is the protNFe's path, for messages (`retConsReciNFe/protNFe[2]`). */
+export function readProtocol(protNFe: XmlNode | undefined, at = 'protNFe'): NfeProtocol | null {
   if (!protNFe) return null;
   const inf = child(protNFe, 'infProt');
-  if (!inf) throw missing(`${base}protNFe/infProt`);
+  if (!inf) throw missing(`${at}/infProt`);
   return {
-    cStat: required(inf, 'cStat', `${base}protNFe/infProt/cStat`),
+    cStat: required(inf, 'cStat', `${at}/infProt/cStat`),
     xMotivo: text(inf, 'xMotivo') ?? '',
     nProt: text(inf, 'nProt') || null,
     dhRecbto: parseNfeDate(text(inf, 'dhRecbto')),

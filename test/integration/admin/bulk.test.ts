@@ -79,8 +79,8 @@ describe('operator API: bulk ingestion of a ZIP', () => {
     expect(by.get('events/cancel-2.xml')).toMatchObject({ outcome: 'event-applied', status: 'CANCELED' });
     expect(by.get('events/cancel-50.xml')).toMatchObject({ outcome: 'event-pending', accessKey: pendingKey });
     expect(by.get('bad/broken.xml')?.outcome).toBe('failed');
-    expect(by.get('bad/broken.xml')?.errors?.[0]?.field).toBe('infNFe/@Id');
-    expect(by.get('bad/stranger.xml')?.errors?.[0]?.field).toBe('emit/CNPJ');
+    expect(by.get('bad/broken.xml')?.errors?.[0]?.field).toBe('access key (infNFe/@Id)');
+    expect(by.get('bad/stranger.xml')?.errors?.[0]?.field).toBe('CNPJ of the emitter (emit/CNPJ)');
     expect(by.get('bad/garbage.xml')?.errors?.[0]?.field).toBe('xml');
     expect(by.get('readme.txt')?.outcome).toBe('skipped');
     expect(body.summary).toMatchObject({

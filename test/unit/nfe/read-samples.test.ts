@@ -50,7 +50,7 @@ describe('real NF-e samples', () => {
     // The key was issued with tpEmis 2 while ide says 1: accepted and reported.
     expect(doc.tpEmis).toBe('1');
     expect(doc.discrepancies).toEqual([
-      { field: 'ide/tpEmis', message: 'access key says 2, document says 1' },
+      { field: 'issue mode (ide/tpEmis)', message: 'access key says 2, document says 1' },
     ]);
     expect(deriveStatus(doc).status).toBe('AUTHORIZED');
   });

@@ -6,7 +6,17 @@ import {
   type NfeBuildSpec,
 } from '../../../src/core/nfe/build.js';
 import { makeCnpj } from '../../../src/core/nfe/cnpj.js';
-import { EMITTER_CNPJ, MARKETPLACE_CNPJ, problemsOf, readEvent, readInvoice, spec } from './fixtures.js';
+import { nfeField } from '../../../src/core/nfe/field-names.js';
+import { readNfeDocument } from '../../../src/core/nfe/read.js';
+import {
+  bytes,
+  EMITTER_CNPJ,
+  MARKETPLACE_CNPJ,
+  problemsOf,
+  readEvent,
+  readInvoice,
+  spec,
+} from './fixtures.js';
 
 const base = buildNfeXml(spec());
 const KEY = base.accessKey;
@@ -101,25 +111,31 @@ describe('access key versus document', () => {
 
   it('rejects an nNF disagreement, naming the field', () => {
     expect(mismatch({ number: '4322' })).toEqual([
-      { field: 'ide/nNF', message: 'access key says 000004322, document says 4321' },
+      { field: 'number (ide/nNF)', message: 'access key says 000004322, document says 4321' },
     ]);
   });
 
   it('rejects series, model, cUF and emitter disagreements, all at once', () => {
     expect(mismatch({ series: '2' })).toEqual([
-      { field: 'ide/serie', message: 'access key says 002, document says 1' },
+      { field: 'series (ide/serie)', message: 'access key says 002, document says 1' },
     ]);
     expect(mismatch({ model: '65' })).toEqual([
-      { field: 'ide/mod', message: 'access key says 65, document says 55' },
+      { field: 'model (ide/mod)', message: 'access key says 65, document says 55' },
     ]);
     expect(mismatch({ cUF: '33' })).toEqual([
-      { field: 'ide/cUF', message: 'access key says 33, document says 35' },
+      { field: 'state code (ide/cUF)', message: 'access key says 33, document says 35' },
     ]);
     const other = makeCnpj('998877660001');
     expect(mismatch({ cnpj: other })).toEqual([
-      { field: 'emit/CNPJ', message: `access key says ${other}, document says ${EMITTER_CNPJ}` },
+      {
+        field: 'CNPJ of the emitter (emit/CNPJ)',
+        message: `access key says ${other}, document says ${EMITTER_CNPJ}`,
+      },
     ]);
-    expect(mismatch({ number: '1', series: '9' }).map((p) => p.field)).toEqual(['ide/serie', 'ide/nNF']);
+    expect(mismatch({ number: '1', series: '9' }).map((p) => p.field)).toEqual([
+      'series (ide/serie)',
+      'number (ide/nNF)',
+    ]);
   });
 
   it('rejects a CPF emitter whose key does not hold it', () => {
@@ -129,7 +145,10 @@ describe('access key versus document', () => {
       ).xml,
     );
     expect(problems).toEqual([
-      { field: 'emit/CPF', message: 'access key says 00068161525650, document says 35029428895' },
+      {
+        field: 'CPF of the emitter (emit/CPF)',
+        message: 'access key says 00068161525650, document says 35029428895',
+      },
     ]);
   });
 
@@ -140,11 +159,14 @@ describe('access key versus document', () => {
     expect(doc.tpEmis).toBe('1');
     expect(doc.discrepancies).toEqual([
       {
-        field: 'ide/dhEmi',
+        field: 'issue date (ide/dhEmi)',
         message: 'access key month 2406 (YYMM), document issued 2024-07-10T12:00:00-03:00 (2407)',
       },
-      { field: 'ide/tpEmis', message: 'access key says 9, document says 1' },
-      { field: 'ide/cNF', message: expect.stringMatching(/^access key says 00000001, document says \d{8}$/) },
+      { field: 'issue mode (ide/tpEmis)', message: 'access key says 9, document says 1' },
+      {
+        field: 'random code (ide/cNF)',
+        message: expect.stringMatching(/^access key says 00000001, document says \d{8}$/),
+      },
     ]);
   });
 
@@ -159,16 +181,24 @@ describe('access key versus document', () => {
     const other = buildNfeXml(spec({ number: 4322 })).accessKey;
     const xml = base.xml.replace(`<chNFe>${KEY}</chNFe>`, `<chNFe>${other}</chNFe>`);
     expect(problemsOf(xml)).toEqual([
-      { field: 'protNFe/infProt/chNFe', message: `${other} differs from infNFe/@Id key ${KEY}` },
+      {
+        field: 'access key of the protocol (protNFe/infProt/chNFe)',
+        message: `${other} differs from the access key ${KEY} (infNFe/@Id)`,
+      },
     ]);
   });
 
   it('rejects a wrong check digit or a missing prefix in infNFe/@Id', () => {
     const wrongDv = `${KEY.slice(0, 43)}${(Number(KEY[43]) + 1) % 10}`;
     expect(problemsOf(base.xml.replace(`Id="NFe${KEY}"`, `Id="NFe${wrongDv}"`))).toEqual([
-      { field: 'infNFe/@Id', message: `wrong check digit: expected ${KEY[43]}, got ${wrongDv[43]}` },
+      {
+        field: 'access key (infNFe/@Id)',
+        message: `wrong check digit: expected ${KEY[43]}, got ${wrongDv[43]}`,
+      },
     ]);
-    expect(problemsOf(base.xml.replace(`Id="NFe${KEY}"`, `Id="${KEY}"`))[0]?.field).toBe('infNFe/@Id');
+    expect(problemsOf(base.xml.replace(`Id="NFe${KEY}"`, `Id="${KEY}"`))[0]?.field).toBe(
+      'access key (infNFe/@Id)',
+    );
   });
 });
 
@@ -198,16 +228,21 @@ describe('missing or invalid elements', () => {
   ];
   for (const [field, edit, message] of cases) {
     it(`names ${field} (${message})`, () => {
-      expect(problemsOf(edit(base.xml))).toEqual([{ field, message }]);
+      expect(problemsOf(edit(base.xml))).toEqual([{ field: nfeField(field), message }]);
     });
   }
 
   it('names infNFe and rejects unknown roots', () => {
     expect(problemsOf('<NFe xmlns="http://www.portalfiscal.inf.br/nfe"><other/></NFe>')).toEqual([
-      { field: 'infNFe', message: 'missing' },
+      { field: 'invoice (infNFe)', message: 'missing' },
     ]);
     expect(problemsOf('<html><body/></html>')).toEqual([
-      { field: 'xml', message: 'not an NF-e document: root element <html>' },
+      {
+        field: 'xml',
+        message:
+          'not an NF-e document: root element <html>; accepted roots: nfeProc, NFe, procEventoNFe, retEvento, ' +
+          'retConsSitNFe, retConsReciNFe, retEnviNFe, retEnvEvento, protNFe',
+      },
     ]);
   });
 });
@@ -234,30 +269,38 @@ describe('event documents', () => {
         statusReason: 'Evento registrado e vinculado a NF-e',
         protocol: expect.stringMatching(/^13524\d{10}$/),
         registeredAt: new Date('2024-07-11T13:00:02Z'),
+        detail: 'Cancelamento|135240000123456|Pedido cancelado pelo comprador',
       },
     });
   });
 
-  it('reads envEvento (no return) and retEnvEvento (return only)', () => {
+  it('refuses envEvento (a request); reads retEnvEvento (the return only) as an answer', () => {
     const evento = /<evento versao="1.00">.*<\/evento>/.exec(cancel)![0];
     const retEvento = /<retEvento versao="1.00">.*<\/retEvento>/.exec(cancel)![0];
-    const env = readEvent(
-      `<envEvento xmlns="http://www.portalfiscal.inf.br/nfe" versao="1.00"><idLote>1</idLote>${evento}</envEvento>`,
+    expect(
+      problemsOf(
+        `<envEvento xmlns="http://www.portalfiscal.inf.br/nfe" versao="1.00"><idLote>1</idLote>${evento}</envEvento>`,
+      ),
+    ).toEqual([
+      {
+        field: 'xml',
+        message:
+          '<envEvento> is a request to SEFAZ, not its answer: it holds no authorization or registration; ' +
+          'send retEnvEvento, or the procEventoNFe',
+      },
+    ]);
+    const doc = readNfeDocument(
+      bytes(
+        `<retEnvEvento versao="1.00"><idLote>1</idLote><tpAmb>1</tpAmb><cStat>128</cStat><xMotivo>Lote de Evento Processado</xMotivo>${retEvento}</retEnvEvento>`,
+      ),
     );
-    expect(env.root).toBe('envEvento');
-    expect(env.event).toMatchObject({
-      accessKey: KEY,
-      eventType: '110111',
-      sequence: 1,
-      statusCode: '',
-      protocol: null,
-    });
-    const ret = readEvent(
-      `<retEnvEvento versao="1.00"><idLote>1</idLote><tpAmb>1</tpAmb><cStat>128</cStat><xMotivo>Lote de Evento Processado</xMotivo>${retEvento}</retEnvEvento>`,
-    );
-    expect(ret.root).toBe('retEnvEvento');
-    expect(ret.event).toMatchObject({ accessKey: KEY, eventType: '110111', statusCode: '135' });
-    expect(ret.event.registeredAt?.toISOString()).toBe('2024-07-11T13:00:02.000Z');
+    if (doc.kind !== 'answer') throw new Error(`expected an answer, got ${doc.kind}`);
+    expect(doc.root).toBe('retEnvEvento');
+    expect(doc.protocols).toEqual([]);
+    expect(doc.events).toHaveLength(1);
+    expect(doc.events[0]?.event).toMatchObject({ accessKey: KEY, eventType: '110111', statusCode: '135' });
+    expect(doc.events[0]?.event.registeredAt?.toISOString()).toBe('2024-07-11T13:00:02.000Z');
+    expect(doc.events[0]?.xml).toBe(retEvento);
   });
 
   it('reads a correction letter with its sequence', () => {
@@ -274,12 +317,15 @@ describe('event documents', () => {
   it('rejects an event with an invalid key, or whose return contradicts it', () => {
     const badKey = `${KEY.slice(0, 43)}${(Number(KEY[43]) + 1) % 10}`;
     expect(problemsOf(cancel.replaceAll(KEY, badKey))[0]).toEqual({
-      field: 'evento/infEvento/chNFe',
+      field: 'access key of the event (evento/infEvento/chNFe)',
       message: `wrong check digit: expected ${KEY[43]}, got ${badKey[43]}`,
     });
     const contradicted = cancel.replace(/(<retEvento.*)<tpEvento>110111</, '$1<tpEvento>110110<');
     expect(problemsOf(contradicted)).toEqual([
-      { field: 'retEvento/infEvento/tpEvento', message: 'return says 110110, event says 110111' },
+      {
+        field: 'event type (retEvento/infEvento/tpEvento)',
+        message: 'return says 110110, event says 110111',
+      },
     ]);
   });
 });
