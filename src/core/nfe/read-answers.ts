@@ -40,9 +40,10 @@ export const REQUEST_ROOTS: ReadonlyMap<string, string> = new Map([
   ['consReciNFe', 'retConsReciNFe'],
 ]);
 
-function protocolPart(node: XmlNode, outline: XmlOutline, index: number, base: string): NfeProtocolPart {
-  const protocol = readProtocol(node, base);
-  const field = `${base}protNFe/infProt/chNFe`;
+/** The protNFe at `at` (its path, for messages). */
+function protocolPart(node: XmlNode, outline: XmlOutline, index: number, at: string): NfeProtocolPart {
+  const protocol = readProtocol(node, at);
+  const field = `${at}/infProt/chNFe`;
   const accessKey = protocol?.chNFe;
   if (!protocol || !accessKey) throw nfeError(field, 'missing');
   const problem = validateAccessKey(accessKey, nfeField(field));
