@@ -43,6 +43,7 @@ export function readNfeDocument(bytes: Uint8Array, opts: ReadNfeOptions = {}): N
   if (name === 'nfeProc' || name === 'NFe') return readInvoice(name, node);
   if (EVENT_ROOTS.has(name)) return readEventDocument(name, node);
   if (ANSWER_ROOTS.has(name)) return readAnswerDocument(name, node, new XmlOutline(text));
+  if (name === 'Envelope' || name === 'nfeResultMsg') return readWrapped(text);
   const answer = REQUEST_ROOTS.get(name);
   if (answer !== undefined) {
     throw InvalidInputError.field(
@@ -52,8 +53,37 @@ export function readNfeDocument(bytes: Uint8Array, opts: ReadNfeOptions = {}): N
   }
   throw InvalidInputError.field(
     'xml',
-    `not an NF-e document: root element <${name}>; accepted roots: ${ACCEPTED_ROOTS.join(', ')}`,
+    `not an NF-e document: root element <${name}>; accepted roots: ${ACCEPTED_ROOTS.join(', ')}, ` +
+      "and SEFAZ's SOAP Envelope around them",
   );
+}
+
+const KNOWN_ROOTS = new Set([...ACCEPTED_ROOTS, ...REQUEST_ROOTS.keys()]);
+
+/**
+ * A web-service answer saved as it came (SOAP `Envelope/Body/nfeResultMsg/…`): the first known root
+ * inside is read on its own. Only answers and events: an invoice is stored as its own file.
+ */
+function readWrapped(text: string): NfeDocument {
+  const outline = new XmlOutline(text);
+  const index = outline.elements.findIndex((e, i) => i > 0 && KNOWN_ROOTS.has(e.local));
+  const wrapper = outline.el(0).local;
+  if (index === -1) {
+    throw InvalidInputError.field(
+      'xml',
+      `<${wrapper}> holds no NF-e answer (accepted inside: ${ACCEPTED_ROOTS.join(', ')})`,
+    );
+  }
+  const inner = outline.standalone(index);
+  const doc = readNfeDocument(new TextEncoder().encode(inner), { maxBytes: Number.MAX_SAFE_INTEGER });
+  if (doc.kind === 'invoice') {
+    throw InvalidInputError.field(
+      'xml',
+      `an ${doc.root} inside a SOAP <${wrapper}>: send the ${doc.root} file itself`,
+    );
+  }
+  if (doc.kind === 'answer') return doc;
+  return { kind: 'answer', root: doc.root, protocols: [], events: [{ event: doc.event, xml: inner }] };
 }
 
 function readInvoice(

@@ -313,6 +313,24 @@ describe('operator API: SEFAZ answers and archive wrappers', () => {
     expect(await countRows(t, ['nfe_events'])).toEqual(before);
   });
 
+  it('reads an answer saved with its SOAP envelope (retEnvEvento inside nfeResultMsg)', async () => {
+    const doc = generated();
+    const id = ((await post(t, doc.xml)).body.invoice as { id: string }).id;
+    const soap =
+      '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://www.w3.org/2003/05/soap-envelope">' +
+      '<soap:Body><nfeResultMsg xmlns="http://www.portalfiscal.inf.br/nfe/wsdl/NFeRecepcaoEvento4">' +
+      retEnvEvento([retEventoOf(cancellation(doc.accessKey))]).replace(/^<\?xml[^>]*\?>/, '') +
+      '</nfeResultMsg></soap:Body></soap:Envelope>';
+    const res = await post(t, soap);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      outcome: 'applied',
+      envelope: 'retEnvEvento',
+      invoice: { id, status: 'CANCELED' },
+    });
+    expect(await sellerView(t, shop, id)).toMatchObject({ status: 'CANCELED' });
+  });
+
   it('retConsSitNFe completes a PENDING document and cancels it in the same transaction', async () => {
     const doc = generated();
     const first = await post(t, bareNFeOf(doc.xml));
@@ -402,7 +420,7 @@ describe('operator API: SEFAZ answers and archive wrappers', () => {
     );
     expect((await expectProblem(unknown, 400, 'xml')).detail).toBe(
       'xml: not an NF-e document: root element <retInutNFe>; accepted roots: nfeProc, NFe, procEventoNFe, ' +
-        'retEvento, retConsSitNFe, retConsReciNFe, retEnviNFe, retEnvEvento, protNFe',
+        "retEvento, retConsSitNFe, retConsReciNFe, retEnviNFe, retEnvEvento, protNFe, and SEFAZ's SOAP Envelope around them",
     );
     expect(await countRows(t, ['invoices', 'nfe_events'])).toEqual(before);
   });

@@ -241,7 +241,7 @@ describe('missing or invalid elements', () => {
         field: 'xml',
         message:
           'not an NF-e document: root element <html>; accepted roots: nfeProc, NFe, procEventoNFe, retEvento, ' +
-          'retConsSitNFe, retConsReciNFe, retEnviNFe, retEnvEvento, protNFe',
+          "retConsSitNFe, retConsReciNFe, retEnviNFe, retEnvEvento, protNFe, and SEFAZ's SOAP Envelope around them",
       },
     ]);
   });
