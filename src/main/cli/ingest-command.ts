@@ -68,6 +68,7 @@ async function sendFile(api: OperatorApi, file: string): Promise<BulkItemResult[
       name: file,
       outcome: res.body.outcome as BulkItemResult['outcome'],
       ...(invoice ? { invoiceId: invoice.id, status: invoice.status } : {}),
+      ...(Array.isArray(res.body.items) ? { items: res.body.items as BulkItemResult['items'] } : {}),
     },
   ];
 }
