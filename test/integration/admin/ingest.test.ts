@@ -234,7 +234,7 @@ describe('operator API: NF-e ingestion', () => {
     });
   });
 
-  it('moves an invoice forward only: rejected → authorized updates, a stale document is 409', async () => {
+  it('moves an invoice forward only: rejected → authorized updates, the same NFe bare is unchanged, another is 409', async () => {
     const n = ++number;
     const rejected = doc({
       number: n,
@@ -249,7 +249,14 @@ describe('operator API: NF-e ingestion', () => {
     expect(up.status).toBe(200);
     const updated = (await up.json()) as Answer;
     expect(updated.invoice).toMatchObject({ id: first.invoice.id, status: 'AUTHORIZED' });
-    await expectProblem(await post(t, pending.xml), 409);
+    // The NFe the stored nfeProc holds, sent bare again, is the same invoice: nothing changes.
+    const again = await post(t, pending.xml);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as Answer & { outcome: string }).outcome).toBe('unchanged');
+    // Another NFe under the same key would move it backwards: 409.
+    const other = doc({ number: n, natOp: 'Outra operacao', outcome: { kind: 'pending' } });
+    expect(other.accessKey).toBe(authorized.accessKey);
+    await expectProblem(await post(t, other.xml), 409);
     expect((await storedXml(t, seller.sellerId, first.invoice.id)).toString('utf8')).toBe(authorized.xml);
   });
 
