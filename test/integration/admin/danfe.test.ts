@@ -3,11 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCancellationEventXml, buildNfeXml, type NfeBuildSpec } from '../../../src/core/nfe/build.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
-import { brl, expectNfeDanfe } from '../../support/danfe.js';
+import { brl, expectNfeDanfe, maskCnpj, nfceXml } from '../../support/danfe.js';
 import { expectProblem } from '../../support/expect-errors.js';
 import { NFE_SAMPLES_DIR as SAMPLES } from '../../support/fixture-files.js';
 import { createSeller, ingest, type Seller } from '../../support/fixtures.js';
-import { readPdf } from '../../support/pdf-reader.js';
+import { decodeBarcodes, readPdf } from '../../support/pdf-reader.js';
 
 const DAY = new Date('2026-11-19T10:00:00.000Z');
 
@@ -134,6 +134,39 @@ describe('operator API: the DANFE of any stored invoice', () => {
     const authorized = buildNfeXml(spec());
     const ok = await readPdf((await danfe(seller.sellerId, await stored(authorized.xml))).pdf);
     expect(ok.pages[0]).not.toContain('SEM VALOR FISCAL');
+  });
+
+  it('renders an NFC-e (model 65) as a receipt whose QR code decodes to infNFeSupl/qrCode', async () => {
+    const nfce = nfceXml(
+      spec({
+        items: [
+          { code: 'PAO', description: 'Pão francês', cfop: '5102', quantity: 6, unitPrice: 0.8 },
+          { code: 'CAF', description: 'Café torrado 500 g', cfop: '5102', quantity: 1, unitPrice: 21.9 },
+        ],
+      }),
+      (key) =>
+        `https://www.homologacao.nfce.fazenda.sp.gov.br/qrcode?p=${key}|2|1|1|5D6E0CB1A4C2F0E19E1A6B27D6E3A0F1B8C9D0E1`,
+    );
+    const { pdf } = await danfe(seller.sellerId, await stored(nfce.xml));
+    const read = await readPdf(pdf);
+    expect(read.pages).toHaveLength(1);
+    const page = read.pages[0]!;
+    expect(page).toContain('DANFE NFC-e');
+    expect(page).toContain(nfce.accessKey.replace(/(.{4})(?=.)/g, '$1 '));
+    expect(page).toContain(maskCnpj(seller.cnpj));
+    expect(page).toContain('Pão francês');
+    expect(page).toContain('Café torrado 500 g');
+    expect(page).toContain(`Valor a Pagar R$ ${brl('26.70')}`);
+    const codes = (await Promise.all(read.images[0]!.map((img) => decodeBarcodes(img, 'QRCode')))).flat();
+    expect(codes.map((c) => c.text)).toEqual([nfce.qrCode]);
+    expect(page).not.toContain('SEM VALOR FISCAL');
+
+    // Without infNFeSupl (a document stored before it was signed): no QR code, still a receipt.
+    const bare = buildNfeXml(spec({ model: '65', outcome: { kind: 'pending' } }));
+    const plain = await readPdf((await danfe(seller.sellerId, await stored(bare.xml))).pdf);
+    expect(plain.images[0]).toEqual([]);
+    expect(plain.pages[0]).toContain(bare.accessKey.replace(/(.{4})(?=.)/g, '$1 '));
+    expect(plain.pages[0]).toContain('SEM VALOR FISCAL');
   });
 
   it('answers 404 (problem+json) for an unknown invoice, another seller’s invoice and a malformed id', async () => {
