@@ -1,3 +1,4 @@
+import { benchDanfe, danfeRows } from './danfe.js';
 import { postgresServerUrl, prepareDataset } from './dataset.js';
 import { benchExport, type ExportResult, exportRows } from './export.js';
 import { benchGetInvoices, type CaseResult, token } from './get-invoices.js';
@@ -89,4 +90,10 @@ if (!only || only === 'kaufland') {
   const pgUrl = await postgresServerUrl();
   if (pgUrl) results.push(await benchKaufland('postgres', { ...opts, serverUrl: pgUrl }));
   console.log(`\n${table(kauflandRows(results))}\n`);
+}
+
+if (!only || only === 'danfe') {
+  const danfes = Number(process.env.BENCH_DANFES ?? 1000);
+  console.log(`${fmt(danfes)} DANFEs per case, one process per case (Node ${process.version})`);
+  console.log(`\n${table(danfeRows(await benchDanfe(danfes)))}\n`);
 }

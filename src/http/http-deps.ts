@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { LwaService } from '../core/credentials/lwa-service.js';
 import type { SigningCredentials } from '../core/credentials/signing-credentials.js';
+import type { DanfeService } from '../core/danfe/danfe-service.js';
 import type { UrlSigner } from '../core/downloads/url-signer.js';
 import type { ExportService } from '../core/exports/export-service.js';
 import type { GovernmentService } from '../core/government/government-service.js';
@@ -39,6 +40,7 @@ export interface HttpServices {
   lwa: LwaService;
   ingest: IngestService;
   queries: InvoiceQueries;
+  danfe: DanfeService;
   orders: OrdersService;
   maintenance: MaintenanceService;
   exports: ExportService;

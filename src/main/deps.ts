@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Registry } from 'prom-client';
 import { LwaService } from '../core/credentials/lwa-service.js';
 import { SigningCredentials } from '../core/credentials/signing-credentials.js';
+import { DanfeService } from '../core/danfe/danfe-service.js';
 import { localDemoSink } from '../core/demo/demo-sink.js';
 import { UrlSigner } from '../core/downloads/url-signer.js';
 import { ExportService } from '../core/exports/export-service.js';
@@ -39,6 +40,7 @@ import { fetchTransport } from '../infra/http/fetch-transport.js';
 import { systemIds } from '../infra/ids.js';
 import { JobQueue } from '../infra/jobs/queue.js';
 import { renderInvoiceSheetPdf } from '../infra/pdf/invoice-sheet-pdf.js';
+import { pdfkitDanfeRenderer } from '../infra/pdf/pdfkit-danfe-renderer.js';
 import { zipEntries } from '../infra/zip/read-zip.js';
 import { type Config, publicBaseUrl } from './config.js';
 import { templateFormats } from './template-formats.js';
@@ -90,6 +92,7 @@ export function buildServices(
   const signingCredentials = new SigningCredentials(store.sellers, secretBox, clock);
   const keyset = new Keyset(new PageTokens(signingKey));
   const ingest = new IngestService(store, clock, ids, config.maxXmlBytes, zipEntries);
+  const danfe = new DanfeService(store, pdfkitDanfeRenderer);
   // How asynchronous results reach sellers: signed links to this server, and a nudge to the worker.
   const delivery = {
     downloadTtlSeconds: config.downloadUrlTtlSeconds,
@@ -122,10 +125,12 @@ export function buildServices(
         blobs: infra.blobs,
         ingest,
         issuer: new SandboxIssuer(),
+        danfe,
       },
       delivery,
     ),
     queries: new InvoiceQueries(store, clock, keyset),
+    danfe,
     orders: new OrdersService(store, clock),
     maintenance: new MaintenanceService(store.settings, clock),
     jobs: new JobsMonitor(store),

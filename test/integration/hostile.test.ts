@@ -199,6 +199,12 @@ describe('hostile input through every route', () => {
         ...json({ name: 'a\u0000', cnpj: nextCnpj() }),
       }),
       c('admin', 'POST /admin/v1/orders', 400, { name: 'NUL orderNumber', ...json(nulOrder) }),
+      c('admin', 'GET /admin/v1/sellers/nope/invoices/%00/danfe', 404),
+      c(
+        'admin',
+        `GET /admin/v1/sellers/${'9'.repeat(300)}/invoices/00000000-0000-4000-8000-000000000000/danfe`,
+        404,
+      ),
       c('admin', 'POST /admin/v1/orders', 400, {
         name: 'NUL sku',
         ...json({ ...order, items: [{ orderItemId: 'a', sku: 's\u0000' }] }),
@@ -386,8 +392,13 @@ describe('hostile input through every route', () => {
       c('spapi', `GET ${g}&shipmentId=nope`, 404),
       c(
         'spapi',
-        `GET ${SP}/governmentInvoiceRequests/nope?marketplaceId=${BRAZIL}&transactionType=INBOUND_SHIPMENT&invoiceType=REMITTANCE&fileFormat=PDF`,
+        `GET ${SP}/governmentInvoiceRequests/nope?marketplaceId=${BRAZIL}&transactionType=INBOUND_SHIPMENT&invoiceType=REMITTANCE&fileFormat=HTML`,
         400,
+      ),
+      c(
+        'spapi',
+        `GET ${SP}/governmentInvoiceRequests/nope?marketplaceId=${BRAZIL}&transactionType=INBOUND_SHIPMENT&invoiceType=REMITTANCE&fileFormat=PDF`,
+        404,
       ),
       c('files', 'GET /files/not-a-token', 403),
       c('files', `GET /files/${'A'.repeat(5000)}`, 403),

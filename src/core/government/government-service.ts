@@ -1,3 +1,4 @@
+import { DANFE_CONTENT_TYPE, type DanfeService, danfeFilename } from '../danfe/danfe-service.js';
 import { DOWNLOAD_ACTION, type UrlSigner } from '../downloads/url-signer.js';
 import { InvalidInputError, NotFoundError, UniqueViolationError } from '../errors.js';
 import type { IngestService } from '../invoices/ingest-service.js';
@@ -28,6 +29,11 @@ import {
 
 export { GOVERNMENT_QUEUE, governmentBlobKey };
 
+/** Where the DANFE of a government invoice is written before its signed link is handed out. */
+export function governmentDanfeBlobKey(sellerId: string, shipmentId: string): string {
+  return `government/${sellerId}/${shipmentId}.danfe.pdf`;
+}
+
 /** Where a government invoice request stands: the issued NF-e's access key, or why it failed. */
 export interface GovernmentInvoiceStatus {
   status: 'PROCESSING' | 'SUCCESS' | 'ERROR';
@@ -42,6 +48,7 @@ export interface GovernmentDeps {
   blobs: BlobStore;
   ingest: Pick<IngestService, 'ingest'>;
   issuer: InvoiceIssuer;
+  danfe: Pick<DanfeService, 'ofInvoice'>;
 }
 
 const sameContexts = (a: ContextInput[], b: ContextInput[]) =>
@@ -150,20 +157,18 @@ export class GovernmentService {
     return { status: 'PROCESSING' };
   }
 
-  /** A short-lived signed URL of the issued XML (nfeProc, exactly as stored). */
+  /**
+   * A short-lived signed URL of the issued XML (nfeProc, exactly as stored), or of its DANFE: the PDF
+   * is rendered from the stored invoice (so it shows its current status, e.g. CANCELADA) and written
+   * beside the XML, then served by the same signed `/files/` link.
+   */
   async document(
     scope: SellerScope,
     input: LookupInput & { fileFormat?: string | undefined },
   ): Promise<{ invoiceDocumentUrl: string }> {
     checkLookup(scope, input);
     const fileFormat = input.fileFormat ?? 'XML';
-    if (fileFormat === 'PDF') {
-      throw InvalidInputError.field(
-        'fileFormat',
-        'fileFormat PDF is not supported; use XML (this service does not render DANFEs)',
-      );
-    }
-    if (fileFormat !== 'XML')
+    if (fileFormat !== 'XML' && fileFormat !== 'PDF')
       throw InvalidInputError.field('fileFormat', `"${fileFormat}" is not one of XML, PDF`);
     const row = await this.find(scope, input);
     const shipment = JSON.stringify(row.shipment_id);
@@ -178,14 +183,35 @@ export class GovernmentService {
         `The government invoice of shipment ${shipment} is still PROCESSING: no document exists yet. Poll getGovernmentInvoiceStatus until SUCCESS.`,
       );
     }
+    const file =
+      fileFormat === 'PDF'
+        ? await this.danfe(row)
+        : { key: row.blob_key, filename: `${row.access_key}-procNFe.xml`, contentType: 'application/xml' };
     const token = this.deps.signer.sign({
-      key: row.blob_key,
+      ...file,
       action: DOWNLOAD_ACTION,
       ttlSeconds: this.opts.downloadTtlSeconds,
-      filename: `${row.access_key}-procNFe.xml`,
-      contentType: 'application/xml',
     });
     return { invoiceDocumentUrl: this.opts.downloadUrl(token) };
+  }
+
+  private async danfe(
+    row: GovernmentRequestRecord,
+  ): Promise<{ key: string; filename: string; contentType: string }> {
+    const invoiceId =
+      row.invoice_id ??
+      (row.access_key
+        ? (await this.deps.store.invoices.byAccessKey(row.seller_id, row.access_key))?.invoice_id
+        : undefined);
+    if (!invoiceId) {
+      throw new NotFoundError(
+        `The government invoice of shipment ${JSON.stringify(row.shipment_id)} is not in the invoice store yet: no DANFE can be rendered. Retry shortly.`,
+      );
+    }
+    const rendered = await this.deps.danfe.ofInvoice(row.seller_id, invoiceId);
+    const key = governmentDanfeBlobKey(row.seller_id, row.shipment_id);
+    await this.deps.blobs.put(key, rendered.pdf, { contentType: DANFE_CONTENT_TYPE });
+    return { key, filename: danfeFilename(rendered.accessKey), contentType: DANFE_CONTENT_TYPE };
   }
 
   /** The job handler for the worker. */

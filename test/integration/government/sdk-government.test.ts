@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRAZIL } from '../../../src/core/marketplaces.js';
 import { isValidAccessKey, parseAccessKey } from '../../../src/core/nfe/access-key.js';
+import { buildCancellationEventXml } from '../../../src/core/nfe/build.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { expectNfeDanfe, maskCnpj } from '../../support/danfe.js';
 import { createSeller, type Seller } from '../../support/fixtures.js';
 import { redirectLwaTo } from '../../support/lwa-redirect.js';
+import { readPdf } from '../../support/pdf-reader.js';
 import { expectLinkExpiresAfter30s, type InvoicesApi, rejection, sdkFor } from '../../support/sdk.js';
 import { readSpApiModel, validateSpApi } from '../../support/spapi-model.js';
 
@@ -187,10 +190,48 @@ describe('SP-API government invoices through the official SDK', () => {
     expect(wrongType.response.body.errors[0]?.details).toContain('invoiceType');
   });
 
-  it('refuses PDF with a clear 400 and unknown or other sellers’ shipments with 404', async () => {
-    const pdf = await rejection(documentOf(api, valid, 'PDF'));
-    expect(pdf.status).toBe(400);
-    expect(pdf.response.body.errors[0]?.details).toContain('fileFormat PDF is not supported; use XML');
+  it('serves the DANFE with fileFormat=PDF: a 30 s link to the PDF of the stored invoice, CANCELADA once cancelled', async () => {
+    const key = (await settle(valid)).invoiceExternalDocumentId as string;
+    const xmlUrl = (await documentOf(api, valid)).response.body.invoiceDocument.invoiceDocumentUrl as string;
+    const xml = await (await fetch(xmlUrl)).text();
+
+    const { response } = await documentOf(api, valid, 'PDF');
+    expect(response.status).toBe(200);
+    expect(validateSpApi('GovtInvoiceDocumentResponse', response.body)).toEqual([]);
+    const url = response.body.invoiceDocument.invoiceDocumentUrl as string;
+    const file = await fetch(url);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toContain(`${key}-danfe.pdf`);
+    const read = await expectNfeDanfe(new Uint8Array(await file.arrayBuffer()), xml, key);
+    expect(read.pages[0]).toContain(maskCnpj(seller.cnpj));
+    expect(read.pages[0]).not.toContain('CANCELADA');
+
+    const nProt = /<nProt>(\d+)<\/nProt>/.exec(xml)![1]!;
+    const cancel = buildCancellationEventXml({
+      accessKey: key,
+      cnpj: seller.cnpj,
+      at: t.clock.now(),
+      protocol: nProt,
+      justification: 'Remessa cancelada: o envio nao foi realizado',
+    });
+    const cancelled = await t.admin('POST', '/admin/v1/invoices', cancel, {
+      'content-type': 'application/xml',
+    });
+    expect(cancelled.status).toBe(200);
+    const again = (await documentOf(api, valid, 'PDF')).response.body.invoiceDocument
+      .invoiceDocumentUrl as string;
+    const stamped = await readPdf(new Uint8Array(await (await fetch(again)).arrayBuffer()));
+    expect(stamped.pages[0]).toContain('CANCELADA');
+    await expectLinkExpiresAfter30s(t.clock, again);
+    // The other seller cannot reach it.
+    expect((await rejection(documentOf(otherApi, valid, 'PDF'))).status).toBe(404);
+  });
+
+  it('refuses an unknown fileFormat with a clear 400 and unknown or other sellers’ shipments with 404', async () => {
+    const html = await rejection(documentOf(api, valid, 'HTML'));
+    expect(html.status).toBe(400);
+    expect(html.response.body.errors[0]?.details).toContain('"HTML" is not one of XML, PDF');
     expect((await documentOf(api, valid, 'XML')).response.status).toBe(200);
 
     const unknown = { ...valid, shipmentId: 'sh-never-requested' };

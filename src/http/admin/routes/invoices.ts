@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { DANFE_CONTENT_TYPE, danfeFilename } from '../../../core/danfe/danfe-service.js';
 import { InvalidInputError } from '../../../core/errors.js';
 import { type BulkItemResult, summarize } from '../../../core/invoices/bulk-ingest.js';
 import { checkIngestMeta } from '../../../core/invoices/classification.js';
@@ -91,6 +92,29 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): 
         request.params.invoiceId,
       );
       return reply.type('application/xml').send(xml);
+    },
+  );
+
+  app.get<{ Params: { sellerId: string; invoiceId: string } }>(
+    '/admin/v1/sellers/:sellerId/invoices/:invoiceId/danfe',
+    {
+      schema: {
+        tags,
+        summary: 'The DANFE (PDF) of a stored invoice, in any status',
+        description:
+          'Model 55: the A4 DANFE over as many sheets as its items need; model 65: the NFC-e receipt ' +
+          'with its QR code. Cancelled invoices carry a CANCELADA stamp; documents without an ' +
+          'authorization (PENDING, REJECTED) or from the test environment are marked SEM VALOR FISCAL.',
+      },
+    },
+    async (request, reply) => {
+      const { sellerId, invoiceId } = request.params;
+      const danfe = await deps.services.danfe.ofInvoice(sellerId, invoiceId);
+      return reply
+        .type(DANFE_CONTENT_TYPE)
+        .header('content-disposition', `inline; filename="${danfeFilename(danfe.accessKey)}"`)
+        .header('x-danfe-pages', String(danfe.pages))
+        .send(Buffer.from(danfe.pdf.buffer, danfe.pdf.byteOffset, danfe.pdf.byteLength));
     },
   );
 }
