@@ -24,7 +24,6 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
   app.post(
     '/sellercenter/v2/import/missing-invoice-access-key',
     {
-      config: { sellerCenterOperation: 'importTemplate' },
       schema: {
         summary: 'Import the filled template (CSV or XLSX, multipart field `file`)',
         description:
@@ -33,6 +32,23 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
         security: bearer,
         consumes: ['multipart/form-data'],
         response: withProblems({ 202: FeedCreated }),
+      },
+      config: {
+        sellerCenterOperation: 'importTemplate',
+        docs: {
+          body: {
+            description: 'The filled template.',
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file'],
+                  properties: { file: { type: 'string', format: 'binary', description: 'The XLSX or CSV.' } },
+                },
+              },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -73,7 +89,14 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
         security: bearer,
         params: {
           type: 'object',
-          properties: { orderItemId: { type: 'string', minLength: 1, maxLength: 128 } },
+          properties: {
+            orderItemId: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 128,
+              description: 'The order item id (from the template).',
+            },
+          },
           required: ['orderItemId'],
         },
         body: SetKeyBody,
