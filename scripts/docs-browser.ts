@@ -72,19 +72,25 @@ export async function authorize(page: Page, scheme: string, value: string): Prom
 }
 
 /**
- * Runs one operation as a person does: expand it, "Try it out", fill the parameters, "Execute".
- * Returns the status and the response body the page shows.
+ * Runs one operation as a person does: expand it, "Try it out", fill the parameters and the form
+ * fields of its request body, "Execute". Returns the status and the response body the page shows.
  */
 export async function tryOperation(
   page: Page,
   operationDomId: string,
   params: Record<string, string>,
+  form: Record<string, string> = {},
 ): Promise<{ status: string; body: string }> {
   const op = page.locator(`#${operationDomId}`);
   await op.locator('.opblock-summary').first().click();
   await op.locator('button.try-out__btn').click();
   for (const [name, value] of Object.entries(params)) {
     await op.locator(`tr[data-param-name="${name}"] input`).first().fill(value);
+  }
+  for (const [name, value] of Object.entries(form)) {
+    const field = op.locator(`tr[data-property-name="${name}"]`);
+    if (await field.locator('select').count()) await field.locator('select').selectOption(value);
+    else await field.locator('input').first().fill(value);
   }
   await op.locator('button.execute').click();
   const response = op.locator('.live-responses-table .response').first();

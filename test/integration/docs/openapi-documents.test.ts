@@ -1,5 +1,8 @@
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../../src/core/demo/demo-data.js';
+import { DIALECTS } from '../../../src/http/dialects.js';
 import { demoDeps } from '../../../src/main/deps.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
 
@@ -15,6 +18,7 @@ interface OpenApi {
   paths: Record<string, Record<string, Operation>>;
   components: {
     securitySchemes: Record<string, { type: string; in?: string; name?: string; scheme?: string }>;
+    schemas: Record<string, object>;
   };
 }
 
@@ -86,6 +90,14 @@ describe('the served OpenAPI documents can be used from a browser', () => {
     expect(html).toContain('ADMIN_TOKEN');
   });
 
+  it('covers every documented dialect', () => {
+    expect(Object.keys(DOCUMENTS).sort()).toEqual(
+      DIALECTS.filter((d) => d.docs)
+        .map((d) => d.name)
+        .sort(),
+    );
+  });
+
   for (const [name, spec] of Object.entries(DOCUMENTS)) {
     describe(`/docs/${name}/json`, () => {
       it('every operation has a security requirement made of declared schemes (token endpoints excepted)', () => {
@@ -137,6 +149,28 @@ describe('the served OpenAPI documents can be used from a browser', () => {
 
       it('has no enum written as an anyOf of constants', () => {
         expect(constUnions(docs[name], '#', [])).toEqual([]);
+      });
+
+      it('an operation called without credentials answers the documented error shape', async () => {
+        const doc = docs[name] as OpenApi;
+        const ajv = new Ajv({ strict: false, allErrors: true });
+        (addFormats as unknown as (a: Ajv) => void)(ajv);
+        for (const [component, schema] of Object.entries(doc.components.schemas)) {
+          ajv.addSchema(schema, `#/components/schemas/${component}`);
+        }
+        for (const { path, method, op } of operations(doc)) {
+          if (spec.tokenPaths.includes(path) || method === 'head') continue;
+          const res = await fetch(t.url + path.replace(/\{[^}]+\}/g, 'x'), { method: method.toUpperCase() });
+          const where = `${method.toUpperCase()} ${path} → ${res.status}`;
+          expect(res.status, where).toBeGreaterThanOrEqual(400);
+          const documented = op.responses[String(res.status)];
+          expect(documented, where).toBeDefined();
+          const [mediaType, media] = Object.entries(documented?.content ?? {})[0] ?? [];
+          expect(res.headers.get('content-type'), where).toContain(mediaType);
+          const validate = ajv.getSchema(media?.schema.$ref as string);
+          const body = await res.json();
+          expect(validate?.(body), `${where} ${JSON.stringify(validate?.errors)}`).toBe(true);
+        }
       });
     });
   }
