@@ -62,13 +62,28 @@ export async function openDocs(page: Page, url: string): Promise<void> {
   await page.locator('.opblock').first().waitFor();
 }
 
-/** Authorize: the token into the named security scheme's field, then close the dialog. */
-export async function authorize(page: Page, scheme: string, value: string): Promise<void> {
+/**
+ * Authorize: each value into its security scheme's form (a token, or a user name and password for
+ * HTTP Basic), then close the dialog.
+ */
+export async function authorize(
+  page: Page,
+  values: Record<string, string | { username: string; password: string }>,
+): Promise<void> {
   await page.locator('.auth-wrapper button.authorize').click();
-  const container = page.locator('.auth-container').filter({ hasText: scheme });
-  await container.locator('input').first().fill(value);
-  await container.locator('button.authorize').click();
-  await page.locator('.modal-ux button.btn-done').click();
+  for (const [scheme, value] of Object.entries(values)) {
+    const container = page
+      .locator('.auth-container')
+      .filter({ has: page.locator(`h4:has-text("${scheme}")`) });
+    if (typeof value === 'string') {
+      await container.locator('input').first().fill(value);
+    } else {
+      await container.locator('input[type="text"]').fill(value.username);
+      await container.locator('input[type="password"]').fill(value.password);
+    }
+    await container.locator('button.authorize').click();
+  }
+  await page.locator('.modal-ux button.btn-done').first().click();
 }
 
 /**

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     });
     const { access_token } = (await token.json()) as { access_token: string };
     await openDocs(page, `${url}/docs/sp-api`);
-    await authorize(page, 'amzAccessToken', access_token);
+    await authorize(page, { amzAccessToken: access_token });
     const shown = await tryOperation(page, 'operations-invoices-getInvoices', {
       marketplaceId: 'A2Q3Y263D00KWC',
       pageSize: '1',

@@ -25,6 +25,7 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
     '/sellercenter/v2/import/missing-invoice-access-key',
     {
       schema: {
+        operationId: 'importTemplate',
         summary: 'Import the filled template (CSV or XLSX, multipart field `file`)',
         description:
           'Answers 202 at once; a background job reads the file and stores each valid key. Follow it with GET /v2/feeds/{feedId}.',
@@ -65,6 +66,7 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
     {
       config: { sellerCenterOperation: 'getFeed' },
       schema: {
+        operationId: 'getFeed',
         summary: 'Status of an import feed (by feedId or feedUuid), with one result per row',
         tags,
         security: bearer,
@@ -84,6 +86,7 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
     {
       config: { sellerCenterOperation: 'setOrderItemAccessKey' },
       schema: {
+        operationId: 'setOrderItemAccessKey',
         summary: "Set one order item's NF-e access key (same checks as the import)",
         tags,
         security: bearer,

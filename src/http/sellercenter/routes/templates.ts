@@ -34,6 +34,7 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
         },
       },
       schema: {
+        operationId: 'getTemplate',
         summary: 'The order items missing an NF-e access key, as a spreadsheet to fill in',
         description:
           'Streams the file itself (XLSX by default; CSV is UTF-8 with a BOM and `;` between fields).',
@@ -64,6 +65,7 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
     {
       config: { sellerCenterOperation: 'requestTemplateExport' },
       schema: {
+        operationId: 'requestTemplateExport',
         summary: 'Generate the template in the background',
         tags,
         security: bearer,
@@ -83,6 +85,7 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
     {
       config: { sellerCenterOperation: 'getExport' },
       schema: {
+        operationId: 'getExport',
         summary: 'Status of a template export (by exportItemId or uuid)',
         tags,
         security: bearer,
@@ -106,6 +109,7 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
         },
       },
       schema: {
+        operationId: 'downloadFile',
         summary: 'Download a finished export file',
         tags: ['file manager'],
         security: bearer,

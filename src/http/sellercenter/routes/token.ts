@@ -15,6 +15,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: HttpDeps): Promise
     '/sellercenter/oauth/client-credentials',
     {
       schema: {
+        operationId: 'getClientCredentialsToken',
         summary: 'Get an access token with the client credentials',
         tags: ['auth'],
         description: 'HTTP Basic `base64(clientId:clientSecret)`, form body `grant_type=client_credentials`.',
