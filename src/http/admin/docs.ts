@@ -7,7 +7,7 @@ export const ADMIN_DOCS: DialectDocs = {
   authorize:
     'The operator token is ADMIN_TOKEN (printed by the first start; kept in DATA_DIR/admin-token when generated). ' +
     'Press Authorize, paste it into adminToken and close the dialog: every operation then sends ' +
-    'Authorization: Bearer <token>.',
+    '`Authorization: Bearer <token>`.',
   securitySchemes: {
     adminToken: {
       type: 'http',

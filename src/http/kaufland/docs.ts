@@ -15,7 +15,7 @@ export const KAUFLAND_DOCS: DialectDocs = {
   authorize:
     'A browser cannot sign, so compute the signature yourself for the exact request the page will send, then paste ' +
     'the three values into Authorize (Shop-Client-Key = clientId, Shop-Timestamp, Shop-Signature) and Execute within ' +
-    `KAUFLAND_SIGNATURE_WINDOW_SECONDS. For example, with SECRET=<clientSecret> in the environment: \`${SIGN}\` ` +
+    `KAUFLAND_SIGNATURE_WINDOW_SECONDS. For example, with \`SECRET=<clientSecret>\` in the environment: \`${SIGN}\` ` +
     'prints the timestamp and the signature of that GET (the page sends the query parameters in the order of the form, ' +
     'with the defaults it shows). A 401 /problems/corrupted-signature names the URL, body length and timestamp ' +
     'that were checked: sign that URL. The signed curl of the README does all of it in one step.',

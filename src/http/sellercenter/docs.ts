@@ -10,7 +10,7 @@ export const SELLERCENTER_DOCS: DialectDocs = {
     "Press Authorize and enter the seller's clientId and clientSecret as clientCredentials (username and " +
     "password; the demo seller's are in data/demo-credentials.json), then run POST /sellercenter/oauth/client-credentials " +
     'with grant_type=client_credentials ("Try it out"). Copy the access_token of the answer into bearerAuth in ' +
-    'Authorize: every operation then sends Authorization: Bearer <token>.',
+    'Authorize: every operation then sends `Authorization: Bearer <token>`.',
   securitySchemes: {
     clientCredentials: {
       type: 'http',
