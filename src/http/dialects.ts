@@ -1,14 +1,19 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import { ADMIN_DOCS, ADMIN_ERRORS } from './admin/docs.js';
 import { adminPlugin } from './admin/plugin.js';
 import { problemSummary, sendProblem } from './admin/problem.js';
 import type { HttpDeps } from './http-deps.js';
+import { KAUFLAND_DOCS, KAUFLAND_ERRORS } from './kaufland/docs.js';
 import { kauflandErrorSummary, sendKauflandError } from './kaufland/errors.js';
 import { kauflandPlugin } from './kaufland/plugin.js';
+import { SELLERCENTER_DOCS, SELLERCENTER_ERRORS } from './sellercenter/docs.js';
 import { sellerCenterErrorSummary, sendSellerCenterError } from './sellercenter/errors.js';
 import { sellerCenterPlugin } from './sellercenter/plugin.js';
 import type { ErrorSummary } from './shared/failure-log.js';
+import { type DialectDocs, documentRoute, type ErrorDocs } from './shared/openapi-docs.js';
+import { LWA_ERRORS, SP_API_DOCS, SP_API_ERRORS } from './sp-api/docs.js';
 import { sendSpApiError, spApiErrorSummary } from './sp-api/errors.js';
 import { spApiPlugin } from './sp-api/plugin.js';
 import { lwaTokenRoutes, oauthErrorSummary, sendOAuthError } from './sp-api/routes/lwa-token.js';
@@ -27,13 +32,12 @@ export interface Dialect {
   sendError(reply: FastifyReply, err: unknown): FastifyReply;
   /** Reads the code and message back from one of its error bodies, for the failure log. */
   errorSummary: ErrorSummary;
+  /** Its error shape and statuses, as every documented operation of the surface refers to them. */
+  errors: ErrorDocs;
   /** Served at /docs/<name> as its own OpenAPI document, generated from the route schemas. */
-  docs?: {
-    title: string;
-    description: string;
-    /** Merged into the document: its security schemes (so the docs page can authorize), … */
-    openapi?: Record<string, unknown>;
-  };
+  docs?: DialectDocs;
+  /** A surface without a document of its own is documented in this one's (LWA's token in SP-API's). */
+  documentedIn?: string;
 }
 
 export const DIALECTS: readonly Dialect[] = [
@@ -43,10 +47,8 @@ export const DIALECTS: readonly Dialect[] = [
     plugin: spApiPlugin,
     sendError: sendSpApiError,
     errorSummary: spApiErrorSummary,
-    docs: {
-      title: 'invoicehub: SP-API Invoices v2024-06-19',
-      description: "Amazon's Invoices API (Brazil NF-e) at its real paths.",
-    },
+    errors: SP_API_ERRORS,
+    docs: SP_API_DOCS,
   },
   {
     name: 'lwa',
@@ -54,6 +56,8 @@ export const DIALECTS: readonly Dialect[] = [
     plugin: lwaTokenRoutes,
     sendError: sendOAuthError,
     errorSummary: oauthErrorSummary,
+    errors: LWA_ERRORS,
+    documentedIn: 'sp-api',
   },
   {
     name: 'admin',
@@ -61,10 +65,8 @@ export const DIALECTS: readonly Dialect[] = [
     plugin: adminPlugin,
     sendError: sendProblem,
     errorSummary: problemSummary,
-    docs: {
-      title: 'invoicehub: operator API',
-      description: 'Onboard sellers, load NF-e and orders, run the marketplace.',
-    },
+    errors: ADMIN_ERRORS,
+    docs: ADMIN_DOCS,
   },
   {
     name: 'kaufland',
@@ -72,22 +74,8 @@ export const DIALECTS: readonly Dialect[] = [
     plugin: kauflandPlugin,
     sendError: sendKauflandError,
     errorSummary: kauflandErrorSummary,
-    docs: {
-      title: 'invoicehub: Kaufland Seller API v2 (order invoices)',
-      description:
-        "Kaufland's order-invoice operations at /kaufland/v2. Every operation is signed: Shop-Client-Key (the seller's client id), " +
-        'Shop-Timestamp (Unix seconds) and Shop-Signature, the hex HMAC-SHA256 keyed with the client secret of ' +
-        '`METHOD\\nFULL_URL\\nBODY\\nTIMESTAMP`. A browser cannot compute it: use the signed curl of the README.',
-      openapi: {
-        components: {
-          securitySchemes: {
-            ShopClientKey: { type: 'apiKey', in: 'header', name: 'Shop-Client-Key' },
-            ShopTimestamp: { type: 'apiKey', in: 'header', name: 'Shop-Timestamp' },
-            ShopSignature: { type: 'apiKey', in: 'header', name: 'Shop-Signature' },
-          },
-        },
-      },
-    },
+    errors: KAUFLAND_ERRORS,
+    docs: KAUFLAND_DOCS,
   },
   {
     name: 'sellercenter',
@@ -95,14 +83,8 @@ export const DIALECTS: readonly Dialect[] = [
     plugin: sellerCenterPlugin,
     sendError: sendSellerCenterError,
     errorSummary: sellerCenterErrorSummary,
-    docs: {
-      title: 'invoicehub: SellerCenter API v2 invoice templates',
-      description:
-        'The missing-invoice-access-key templates (sync and async), their import feeds and one-key updates. Token: POST /sellercenter/oauth/client-credentials with HTTP Basic client credentials.',
-      openapi: {
-        components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
-      },
-    },
+    errors: SELLERCENTER_ERRORS,
+    docs: SELLERCENTER_DOCS,
   },
 ];
 
@@ -127,22 +109,43 @@ export function dialectFor(url: string): Dialect {
   return best;
 }
 
-/** Mounts every dialect in its own scope, with its error handler and, if documented, its OpenAPI. */
+/**
+ * Mounts every dialect in its own scope, with its error handler. A documented one gets its OpenAPI
+ * document (with the surfaces documented in it) and its Swagger UI at /docs/<name>; the UI's assets
+ * are served from the package, never from a CDN.
+ */
 export async function registerDialects(app: FastifyInstance, deps: HttpDeps): Promise<void> {
+  const mount = (scope: FastifyInstance, dialect: Dialect) =>
+    scope.register(async (inner) => {
+      inner.setErrorHandler((err, _request, reply) => dialect.sendError(reply, err));
+      await inner.register(dialect.plugin, deps);
+    });
   for (const dialect of DIALECTS) {
+    if (dialect.documentedIn) continue;
     await app.register(async (scope) => {
       scope.setErrorHandler((err, _request, reply) => dialect.sendError(reply, err));
       if (dialect.docs) {
-        const { openapi, ...info } = dialect.docs;
+        const { title, description, authorize, securitySchemes, security } = dialect.docs;
+        const errorSchemas: Record<string, object> = {};
+        for (const d of [dialect, ...documentedIn(dialect)]) errorSchemas[d.errors.name] = d.errors.schema;
         await scope.register(swagger, {
-          openapi: { ...openapi, info: { ...info, version: '0.1.0' } },
+          openapi: {
+            info: { title, description: `${description}\n\n**Authorize:** ${authorize}`, version: '0.1.0' },
+            components: { securitySchemes, schemas: errorSchemas },
+          },
+          transform: documentRoute(security, (url) => dialectFor(url).errors),
         });
         await scope.register(swaggerUi, {
           routePrefix: `/docs/${dialect.name}`,
           uiConfig: { docExpansion: 'list' },
         });
       }
-      await scope.register(dialect.plugin, deps);
+      await mount(scope, dialect);
+      for (const other of documentedIn(dialect)) await mount(scope, other);
     });
   }
+}
+
+function documentedIn(dialect: Dialect): Dialect[] {
+  return DIALECTS.filter((d) => d.documentedIn === dialect.name);
 }

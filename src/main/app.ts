@@ -23,6 +23,28 @@ export function redactUrl(url: string): string {
   );
 }
 
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+
+/** The /docs index: each documented surface, its OpenAPI document and how to authorize on its page. */
+function docsIndex(): string {
+  const items = DIALECTS.flatMap((d) =>
+    d.docs
+      ? [
+          `<li><a href="/docs/${d.name}">${escapeHtml(d.docs.title)}</a> (<a href="/docs/${d.name}/json">OpenAPI</a>)` +
+            `<p>${escapeHtml(d.docs.authorize).replace(/`([^`]+)`/g, '<code>$1</code>')}</p></li>`,
+        ]
+      : [],
+  );
+  return (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>invoicehub API docs</title>' +
+    '<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;line-height:1.4}li{margin-bottom:1rem}</style>' +
+    '<h1>invoicehub API docs</h1><p>One page per API. On each: get a token as described, press ' +
+    '<b>Authorize</b>, enter it, then open an operation, <b>Try it out</b> and <b>Execute</b>.</p>' +
+    `<ul>${items.join('')}</ul></html>`
+  );
+}
+
 /** Builds the HTTP app from its dependencies; `serve` and every test call this same function. */
 export async function buildApp(
   deps: AppDeps,
@@ -56,17 +78,7 @@ export async function buildApp(
   // A person who opens the root in a browser lands on the docs (no SP-API operation lives at `/`).
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/docs'));
   app.get('/docs', { schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .type('text/html')
-      .send(
-        '<!doctype html><title>invoicehub API docs</title><h1>invoicehub</h1><ul>' +
-          DIALECTS.map((d) =>
-            d.docs
-              ? `<li><a href="/docs/${d.name}">${d.docs.title}</a> (<a href="/docs/${d.name}/json">OpenAPI</a>)</li>`
-              : '',
-          ).join('') +
-          '</ul>',
-      ),
+    reply.type('text/html').send(docsIndex()),
   );
 
   // Unknown paths answer in the shape of the surface they were aimed at.

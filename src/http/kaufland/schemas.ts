@@ -31,9 +31,20 @@ export const OrderInvoice = Type.Object(
 
 export const ErrorResponse = Type.Object(
   {
-    type: Type.String(),
-    message: Type.String(),
-    errors: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+    type: Type.String({
+      description:
+        'The problem type: /problems/validation-error, /problems/not-found, /problems/unauthorized, ' +
+        '/problems/corrupted-signature, /problems/missing-or-invalid-request-header, /problems/forbidden, ' +
+        '/problems/service-unavailable, /problems/server-error, or about:blank (409, 413, 429).',
+    }),
+    message: Type.String({ description: 'What happened, in words.' }),
+    errors: Type.Array(
+      Type.Object({
+        field: Type.String({ description: 'The parameter, body field or header at fault.' }),
+        message: Type.String({ description: 'What is wrong with it.' }),
+      }),
+      { description: 'One entry per value at fault (may be empty).' },
+    ),
   },
   { description: 'Kaufland error' },
 );
@@ -86,7 +97,9 @@ export const UploadBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const DownloadQuery = Type.Object({ access_token: Type.String({ minLength: 1 }) });
+export const DownloadQuery = Type.Object({
+  access_token: Type.String({ minLength: 1, description: 'The token in the url of the OrderInvoice.' }),
+});
 
 export const ListResponse = Type.Object({
   data: Type.Array(OrderInvoice),

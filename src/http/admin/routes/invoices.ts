@@ -5,20 +5,45 @@ import { InvalidInputError } from '../../../core/errors.js';
 import { type BulkItemResult, summarize } from '../../../core/invoices/bulk-ingest.js';
 import { checkIngestMeta } from '../../../core/invoices/classification.js';
 import type { HttpDeps } from '../../http-deps.js';
+import { binaryBody, docResponse } from '../../shared/openapi-docs.js';
 import { withSpooledUpload } from '../../shared/spool-upload.js';
 
 const tags = ['invoices'];
 const IngestQuery = Type.Object(
   {
-    marketplaceId: Type.Optional(Type.String({ minLength: 1 })),
-    invoiceType: Type.Optional(Type.String({ minLength: 1 })),
-    transactionType: Type.Optional(Type.String({ minLength: 1 })),
-    transactionIdentifierName: Type.Optional(Type.String({ minLength: 1 })),
-    transactionIdentifierId: Type.Optional(Type.String({ minLength: 1 })),
-    orderId: Type.Optional(Type.String({ minLength: 1 })),
+    marketplaceId: Type.Optional(
+      Type.String({ minLength: 1, description: "The marketplace (default: the seller's first)." }),
+    ),
+    invoiceType: Type.Optional(
+      Type.String({ minLength: 1, description: 'Overrides the classified invoice type.' }),
+    ),
+    transactionType: Type.Optional(
+      Type.String({ minLength: 1, description: 'Overrides the classified transaction type.' }),
+    ),
+    transactionIdentifierName: Type.Optional(
+      Type.String({ minLength: 1, description: 'The kind of transaction id (e.g. ORDER_ID).' }),
+    ),
+    transactionIdentifierId: Type.Optional(
+      Type.String({ minLength: 1, description: 'The transaction id (e.g. the order id).' }),
+    ),
+    orderId: Type.Optional(
+      Type.String({ minLength: 1, description: 'Links the NF-e to this order of the seller.' }),
+    ),
   },
   { additionalProperties: false },
 );
+const Outcome = Type.Object({
+  outcome: Type.String({
+    description: 'created, updated, unchanged, event-applied, event-unchanged or event-pending',
+  }),
+  invoice: Type.Optional(Type.Object({}, { description: 'The stored invoice.' })),
+  event: Type.Optional(Type.Object({}, { description: 'The stored event (cancellation, …).' })),
+  warnings: Type.Array(Type.Object({ field: Type.String(), message: Type.String() })),
+});
+const InvoiceParams = Type.Object({
+  sellerId: Type.String({ description: 'The seller id.' }),
+  invoiceId: Type.String({ description: 'The invoice id (as SP-API shows it).' }),
+});
 const XML_TYPES = ['application/xml', 'text/xml'];
 const STATUS_OF = {
   created: 201,
@@ -44,7 +69,20 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.post<{ Querystring: Static<typeof IngestQuery> }>(
     '/admin/v1/invoices',
-    { schema: { tags, querystring: IngestQuery }, bodyLimit: maxXmlBytes },
+    {
+      schema: { tags, querystring: IngestQuery },
+      bodyLimit: maxXmlBytes,
+      config: {
+        docs: {
+          body: binaryBody('One NF-e XML (nfeProc, NFe or an event).', XML_TYPES),
+          responses: {
+            200: docResponse('Updated, unchanged, or an event applied to a stored invoice.', Outcome),
+            201: docResponse('Stored a new invoice.', Outcome),
+            202: docResponse('An event whose invoice has not arrived yet: kept until it does.', Outcome),
+          },
+        },
+      },
+    },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
         throw InvalidInputError.field(
@@ -60,7 +98,24 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.post<{ Querystring: Static<typeof IngestQuery> }>(
     '/admin/v1/invoices/bulk',
-    { schema: { tags, querystring: IngestQuery }, bodyLimit: maxBulkBytes },
+    {
+      schema: { tags, querystring: IngestQuery },
+      bodyLimit: maxBulkBytes,
+      config: {
+        docs: {
+          body: binaryBody('A ZIP of NF-e XML files.', ['application/zip']),
+          responses: {
+            200: docResponse(
+              'One result per file (each file applies on its own) and a summary.',
+              Type.Object({
+                summary: Type.Object({}, { description: 'Counts per outcome.' }),
+                results: Type.Array(Type.Object({}, { description: 'The file, its outcome or its errors.' })),
+              }),
+            ),
+          },
+        },
+      },
+    },
     async (request) => {
       const body = request.body as NodeJS.ReadableStream | undefined;
       if (!body || typeof body.pipe !== 'function') {
@@ -77,7 +132,19 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.get<{ Params: { sellerId: string; invoiceId: string } }>(
     '/admin/v1/sellers/:sellerId/invoices/:invoiceId',
-    { schema: { tags } },
+    {
+      schema: { tags, params: InvoiceParams },
+      config: {
+        docs: {
+          responses: {
+            200: docResponse(
+              'The invoice as stored, PENDING ones included.',
+              Type.Object({ invoice: Type.Object({}) }),
+            ),
+          },
+        },
+      },
+    },
     async (request) => ({
       invoice: await deps.services.queries.forOperator(request.params.sellerId, request.params.invoiceId),
     }),
@@ -85,7 +152,14 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): 
 
   app.get<{ Params: { sellerId: string; invoiceId: string } }>(
     '/admin/v1/sellers/:sellerId/invoices/:invoiceId/xml',
-    { schema: { tags } },
+    {
+      schema: { tags, params: InvoiceParams },
+      config: {
+        docs: {
+          responses: { 200: docResponse('The NF-e XML as ingested.', { type: 'string' }, 'application/xml') },
+        },
+      },
+    },
     async (request, reply) => {
       const xml = await deps.services.queries.documentForOperator(
         request.params.sellerId,

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../../http-deps.js';
+import { docResponse } from '../../shared/openapi-docs.js';
 
 const Query = Type.Object(
   {
@@ -17,7 +18,19 @@ const Query = Type.Object(
 export async function jobRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   app.get<{ Querystring: Static<typeof Query> }>(
     '/admin/v1/jobs',
-    { schema: { tags: ['jobs'], querystring: Query } },
+    {
+      schema: { tags: ['jobs'], querystring: Query },
+      config: {
+        docs: {
+          responses: {
+            200: docResponse(
+              'Recent jobs, newest first, with their status, attempts and what each reports it has done.',
+              Type.Object({ jobs: Type.Array(Type.Object({})) }),
+            ),
+          },
+        },
+      },
+    },
     async (request) => {
       const jobs = await deps.services.jobs.recent(request.query);
       return {

@@ -3,9 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidInputError } from '../../../core/errors.js';
 import type { OrderInvoiceRecord } from '../../../core/order-invoices/order-invoice-records.js';
 import type { HttpDeps } from '../../http-deps.js';
+import { binaryBody, docResponse } from '../../shared/openapi-docs.js';
 
 const tags = ['order invoices'];
-const Params = Type.Object({ sellerId: Type.String(), orderId: Type.String() });
+const SellerId = Type.String({ description: 'The seller id.' });
+const OrderId = Type.String({ description: "The order id (the seller's order)." });
+const Params = Type.Object({ sellerId: SellerId, orderId: OrderId });
 
 function operatorView(row: OrderInvoiceRecord) {
   return {
@@ -47,6 +50,17 @@ export async function orderInvoiceAdminRoutes(app: FastifyInstance, deps: HttpDe
           { additionalProperties: false },
         ),
       },
+      config: {
+        docs: {
+          body: binaryBody('The PDF itself.', ['application/pdf']),
+          responses: {
+            201: docResponse(
+              'Attached; the seller sees it as issued by the marketplace.',
+              Type.Object({ invoice: Type.Object({}) }),
+            ),
+          },
+        },
+      },
     },
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body)) {
@@ -77,11 +91,12 @@ export async function orderInvoiceAdminRoutes(app: FastifyInstance, deps: HttpDe
         tags,
         summary: 'Delete any invoice of an order, marketplace-issued ones included',
         params: Type.Object({
-          sellerId: Type.String(),
-          orderId: Type.String(),
-          invoiceId: Type.Integer({ minimum: 1 }),
+          sellerId: SellerId,
+          orderId: OrderId,
+          invoiceId: Type.Integer({ minimum: 1, description: 'The invoice id within the order.' }),
         }),
       },
+      config: { docs: { responses: { 204: { description: 'Deleted, with its file.' } } } },
     },
     async (request, reply) => {
       const { sellerId, orderId, invoiceId } = request.params;

@@ -18,8 +18,12 @@ export async function downloadRoute(app: FastifyInstance, deps: HttpDeps): Promi
     schema: {
       summary: 'Download an order invoice through its url',
       tags: ['Order Invoices'],
-      params: Type.Object({ fileId: Type.String() }),
+      security: [{ DownloadToken: [] }],
+      params: Type.Object({
+        fileId: Type.String({ description: 'The file id in the url of an OrderInvoice.' }),
+      }),
       querystring: DownloadQuery,
+      produces: ['application/pdf'],
       response: withErrors({ 200: { description: 'The PDF', type: 'string', format: 'binary' } }),
     },
     handler: async (request: FastifyRequest, reply: FastifyReply) => {

@@ -41,7 +41,9 @@ export async function orderInvoiceRoutes(app: FastifyInstance, deps: HttpDeps): 
         tags,
         security,
         querystring: ListQuery,
-        response: withErrors({ 200: ListResponse }),
+        response: withErrors({
+          200: { ...ListResponse, description: 'One page of order invoices and the total.' },
+        }),
       },
     },
     async (request) => {
@@ -69,7 +71,7 @@ export async function orderInvoiceRoutes(app: FastifyInstance, deps: HttpDeps): 
         tags,
         security,
         params: InvoiceParams,
-        response: withErrors({ 200: OneResponse }),
+        response: withErrors({ 200: { ...OneResponse, description: 'The order invoice.' } }),
       },
     },
     async (request) => {
@@ -89,7 +91,7 @@ export async function orderInvoiceRoutes(app: FastifyInstance, deps: HttpDeps): 
         security,
         params: OrderParams,
         body: UploadBody,
-        response: withErrors({ 201: OneResponse }),
+        response: withErrors({ 201: { ...OneResponse, description: 'Uploaded: the new order invoice.' } }),
       },
     },
     async (request, reply) => {

@@ -24,8 +24,8 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
   app.post(
     '/sellercenter/v2/import/missing-invoice-access-key',
     {
-      config: { sellerCenterOperation: 'importTemplate' },
       schema: {
+        operationId: 'importTemplate',
         summary: 'Import the filled template (CSV or XLSX, multipart field `file`)',
         description:
           'Answers 202 at once; a background job reads the file and stores each valid key. Follow it with GET /v2/feeds/{feedId}.',
@@ -33,6 +33,23 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
         security: bearer,
         consumes: ['multipart/form-data'],
         response: withProblems({ 202: FeedCreated }),
+      },
+      config: {
+        sellerCenterOperation: 'importTemplate',
+        docs: {
+          body: {
+            description: 'The filled template.',
+            content: {
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  required: ['file'],
+                  properties: { file: { type: 'string', format: 'binary', description: 'The XLSX or CSV.' } },
+                },
+              },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -49,6 +66,7 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
     {
       config: { sellerCenterOperation: 'getFeed' },
       schema: {
+        operationId: 'getFeed',
         summary: 'Status of an import feed (by feedId or feedUuid), with one result per row',
         tags,
         security: bearer,
@@ -68,12 +86,20 @@ export async function importRoutes(app: FastifyInstance, deps: HttpDeps): Promis
     {
       config: { sellerCenterOperation: 'setOrderItemAccessKey' },
       schema: {
+        operationId: 'setOrderItemAccessKey',
         summary: "Set one order item's NF-e access key (same checks as the import)",
         tags,
         security: bearer,
         params: {
           type: 'object',
-          properties: { orderItemId: { type: 'string', minLength: 1, maxLength: 128 } },
+          properties: {
+            orderItemId: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 128,
+              description: 'The order item id (from the template).',
+            },
+          },
           required: ['orderItemId'],
         },
         body: SetKeyBody,

@@ -4,11 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { parseTemplateFormat } from '../../../core/templates/template-service.js';
 import { contentDisposition } from '../../files/download-route.js';
 import type { HttpDeps } from '../../http-deps.js';
+import { docResponse } from '../../shared/openapi-docs.js';
 import { sellerCenterExport } from '../presenters.js';
 import { bearer, ExportCreated, ExportStatus, FormatQuery, IdParams, withProblems } from '../schemas.js';
 import { sellerCenterSeller } from '../seller-auth.js';
 
 const tags = ['templates'];
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The template (sync and async), its export's status, and the file manager's download. */
 export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
@@ -17,15 +19,29 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
   app.get<{ Querystring: Static<typeof FormatQuery> }>(
     '/sellercenter/v2/template/missing-invoice-access-key',
     {
-      config: { sellerCenterOperation: 'getTemplate' },
+      config: {
+        sellerCenterOperation: 'getTemplate',
+        docs: {
+          responses: {
+            200: {
+              description: 'The template, streamed (Content-Disposition names the file).',
+              content: {
+                [XLSX]: { schema: { type: 'string', format: 'binary' } },
+                'text/csv': { schema: { type: 'string', format: 'binary' } },
+              },
+            },
+          },
+        },
+      },
       schema: {
+        operationId: 'getTemplate',
         summary: 'The order items missing an NF-e access key, as a spreadsheet to fill in',
         description:
           'Streams the file itself (XLSX by default; CSV is UTF-8 with a BOM and `;` between fields).',
         tags,
         security: bearer,
         querystring: FormatQuery,
-        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv'],
+        produces: [XLSX, 'text/csv'],
       },
     },
     async (request, reply) => {
@@ -49,6 +65,7 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
     {
       config: { sellerCenterOperation: 'requestTemplateExport' },
       schema: {
+        operationId: 'requestTemplateExport',
         summary: 'Generate the template in the background',
         tags,
         security: bearer,
@@ -68,6 +85,7 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
     {
       config: { sellerCenterOperation: 'getExport' },
       schema: {
+        operationId: 'getExport',
         summary: 'Status of a template export (by exportItemId or uuid)',
         tags,
         security: bearer,
@@ -82,12 +100,24 @@ export async function templateRoutes(app: FastifyInstance, deps: HttpDeps): Prom
   app.get<{ Params: { uuid: string } }>(
     '/sellercenter/filemanager/v1/files/download/:uuid',
     {
-      config: { sellerCenterOperation: 'downloadFile' },
+      config: {
+        sellerCenterOperation: 'downloadFile',
+        docs: {
+          responses: {
+            200: docResponse('The file of a finished export.', { type: 'string', format: 'binary' }, XLSX),
+          },
+        },
+      },
       schema: {
+        operationId: 'downloadFile',
         summary: 'Download a finished export file',
         tags: ['file manager'],
         security: bearer,
-        params: { type: 'object', properties: { uuid: { type: 'string' } }, required: ['uuid'] },
+        params: {
+          type: 'object',
+          properties: { uuid: { type: 'string', description: 'The uuid of a finished export.' } },
+          required: ['uuid'],
+        },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,8 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { OAuthError } from '../../../core/credentials/oauth-error.js';
 import type { HttpDeps } from '../../http-deps.js';
+import { StringEnum } from '../../shared/openapi-docs.js';
 import { TokenResponse, withProblems } from '../schemas.js';
 import { basicCredentials } from '../seller-auth.js';
 
@@ -13,10 +15,28 @@ export async function tokenRoutes(app: FastifyInstance, deps: HttpDeps): Promise
     '/sellercenter/oauth/client-credentials',
     {
       schema: {
+        operationId: 'getClientCredentialsToken',
         summary: 'Get an access token with the client credentials',
         tags: ['auth'],
         description: 'HTTP Basic `base64(clientId:clientSecret)`, form body `grant_type=client_credentials`.',
+        security: [{ clientCredentials: [] }],
         response: withProblems({ 200: TokenResponse }),
+      },
+      config: {
+        docs: {
+          body: {
+            description: 'The grant, as a form.',
+            content: {
+              'application/x-www-form-urlencoded': {
+                schema: Type.Object({
+                  grant_type: StringEnum(['client_credentials'], {
+                    description: 'Always client_credentials.',
+                  }),
+                }),
+              },
+            },
+          },
+        },
       },
     },
     async (request, reply) => {

@@ -26,7 +26,12 @@ export async function exportRoutes(app: FastifyInstance, deps: HttpDeps): Promis
         operationId: 'createInvoicesExport',
         tags,
         body: ExportInvoicesRequest,
-        response: withErrors({ 202: Type.Object({ exportId: Type.String() }) }),
+        response: withErrors({
+          202: Type.Object(
+            { exportId: Type.String({ description: 'Poll it with getInvoicesExport.' }) },
+            { description: 'Accepted: the export runs in the background.' },
+          ),
+        }),
       },
     },
     async (request, reply) => {
@@ -64,8 +69,16 @@ export async function exportRoutes(app: FastifyInstance, deps: HttpDeps): Promis
       schema: {
         operationId: 'getInvoicesExport',
         tags,
+        params: Type.Object({
+          exportId: Type.String({ description: 'The exportId createInvoicesExport returned.' }),
+        }),
         querystring: Type.Object({}, { additionalProperties: false }),
-        response: withErrors({ 200: Type.Object({ export: Export }) }),
+        response: withErrors({
+          200: Type.Object(
+            { export: Export },
+            { description: 'The export; once DONE, invoicesDocumentIds lists its documents.' },
+          ),
+        }),
       },
     },
     async (request) => ({
@@ -80,14 +93,22 @@ export async function exportRoutes(app: FastifyInstance, deps: HttpDeps): Promis
       schema: {
         operationId: 'getInvoicesDocument',
         tags,
+        params: Type.Object({
+          invoicesDocumentId: Type.String({
+            description: 'One of the invoicesDocumentIds of a DONE export.',
+          }),
+        }),
         querystring: Type.Object({}, { additionalProperties: false }),
         response: withErrors({
-          200: Type.Object({
-            invoicesDocument: Type.Object({
-              invoicesDocumentId: Type.String(),
-              invoicesDocumentUrl: Type.String(),
-            }),
-          }),
+          200: Type.Object(
+            {
+              invoicesDocument: Type.Object({
+                invoicesDocumentId: Type.String(),
+                invoicesDocumentUrl: Type.String({ description: 'A signed URL to the ZIP of NF-e XML.' }),
+              }),
+            },
+            { description: 'Where to download the document.' },
+          ),
         }),
       },
     },

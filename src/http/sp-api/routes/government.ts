@@ -7,6 +7,7 @@ import {
   GovernmentInvoiceRequest,
   GovernmentInvoiceStatusQuery,
   GovernmentInvoiceStatusResponse,
+  GovernmentShipmentParams,
   GovtInvoiceDocumentResponse,
   withErrors,
 } from '../schemas.js';
@@ -59,6 +60,7 @@ export async function governmentRoutes(app: FastifyInstance, deps: HttpDeps): Pr
       schema: {
         operationId: 'getGovernmentInvoiceDocument',
         tags,
+        params: GovernmentShipmentParams,
         querystring: GovernmentInvoiceDocumentQuery,
         response: withErrors({ 200: GovtInvoiceDocumentResponse }),
       },

@@ -1,4 +1,4 @@
-import type { Static } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../../http-deps.js';
 import { spApiInvoice, spApiPage } from '../presenters.js';
@@ -60,6 +60,9 @@ export async function invoiceRoutes(app: FastifyInstance, deps: HttpDeps): Promi
       schema: {
         operationId: 'getInvoice',
         tags,
+        params: Type.Object({
+          invoiceId: Type.String({ description: 'The invoice id (from getInvoices).' }),
+        }),
         querystring: MarketplaceQuery,
         response: withErrors({ 200: GetInvoiceResponse }),
       },
