@@ -51,10 +51,6 @@ export class XmlOutline {
     });
   }
 
-  get root(): number {
-    return 0;
-  }
-
   el(index: number): XmlElementSpan {
     return this.elements[index] as XmlElementSpan;
   }
