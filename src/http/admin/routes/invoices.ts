@@ -179,6 +179,18 @@ export async function invoiceAdminRoutes(app: FastifyInstance, deps: HttpDeps): 
           'Model 55: the A4 DANFE over as many sheets as its items need; model 65: the NFC-e receipt ' +
           'with its QR code. Cancelled invoices carry a CANCELADA stamp; documents without an ' +
           'authorization (PENDING, REJECTED) or from the test environment are marked SEM VALOR FISCAL.',
+        params: InvoiceParams,
+      },
+      config: {
+        docs: {
+          responses: {
+            200: docResponse(
+              'The DANFE; the X-Danfe-Pages header says how many pages it has.',
+              { type: 'string', format: 'binary' },
+              DANFE_CONTENT_TYPE,
+            ),
+          },
+        },
       },
     },
     async (request, reply) => {
