@@ -120,6 +120,19 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
         .map((l) => JSON.parse(l));
       expect(listOut.pagination.total).toBe(3);
       expect(uploadOut.data).toMatchObject({ id_order: 'MC4HN2R', original_name: 'invoice_MC4HN2R.pdf' });
+      // The README's SDK snippet as sdk-demo.mjs, beside the store's data/ folder; it lives under
+      // node_modules/.cache so that Node finds the SDK the way a user's project would.
+      const sdkJs = /As `sdk-demo\.mjs`[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+      fs.mkdirSync('node_modules/.cache', { recursive: true });
+      const sdkDir = fs.mkdtempSync(path.resolve('node_modules/.cache/invoicehub-sdk-'));
+      fs.cpSync(path.join(dataDir, 'demo-credentials.json'), path.join(sdkDir, 'data/demo-credentials.json'));
+      fs.writeFileSync(path.join(sdkDir, 'sdk-demo.mjs'), sdkJs.replaceAll('http://127.0.0.1:8080', first.url));
+      const sdk = spawnSync(process.execPath, ['sdk-demo.mjs'], { encoding: 'utf8', cwd: sdkDir });
+      fs.rmSync(sdkDir, { recursive: true, force: true });
+      expect(sdk.status, sdk.stderr).toBe(0);
+      const sdkLines = sdk.stdout.trim().split('\n');
+      expect(sdkLines).toHaveLength(5);
+      for (const l of sdkLines) expect(l).toMatch(/^\S+ AUTHORIZED \d{4}-\d\d-\d\dT/);
       const admin = await fetch(`${first.url}/admin/v1/sellers`, {
         headers: { authorization: `Bearer ${adminToken}` },
       });
