@@ -126,7 +126,10 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
       fs.mkdirSync('node_modules/.cache', { recursive: true });
       const sdkDir = fs.mkdtempSync(path.resolve('node_modules/.cache/invoicehub-sdk-'));
       fs.cpSync(path.join(dataDir, 'demo-credentials.json'), path.join(sdkDir, 'data/demo-credentials.json'));
-      fs.writeFileSync(path.join(sdkDir, 'sdk-demo.mjs'), sdkJs.replaceAll('http://127.0.0.1:8080', first.url));
+      fs.writeFileSync(
+        path.join(sdkDir, 'sdk-demo.mjs'),
+        sdkJs.replaceAll('http://127.0.0.1:8080', first.url),
+      );
       const sdk = spawnSync(process.execPath, ['sdk-demo.mjs'], { encoding: 'utf8', cwd: sdkDir });
       fs.rmSync(sdkDir, { recursive: true, force: true });
       expect(sdk.status, sdk.stderr).toBe(0);
