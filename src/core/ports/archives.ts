@@ -30,6 +30,9 @@ export type ArchiveWriterFactory = (opts: { mtime: Date }) => ArchiveWriter;
 
 export class InvalidArchiveError extends Error {}
 
+/** The archive exceeds a configured bound (entries, sizes, ratio); the message names the setting. */
+export class ArchiveLimitError extends InvalidArchiveError {}
+
 export class EntryTooLargeError extends Error {
   constructor(
     readonly entry: string,

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { type BulkItemResult, ingestNamed, summarize } from '../../core/invoices/bulk-ingest.js';
-import { zipEntries } from '../../infra/zip/read-zip.js';
+import { checkedZipReader } from '../../infra/zip/read-zip.js';
+import { archiveLimits } from '../archive-limits.js';
 import { config, withDeps } from './local-deps.js';
 import { adminTokenFor, type OperatorApi, operatorApi, problemText } from './operator-api.js';
 import { Progress } from './progress.js';
@@ -34,7 +35,7 @@ async function countDocuments(files: string[]): Promise<number> {
     if (!isZip(file)) total++;
     else {
       try {
-        for await (const entry of zipEntries(file))
+        for await (const entry of checkedZipReader(archiveLimits(config()))(file))
           if (!entry.isDirectory && /\.xml$/i.test(entry.name)) total++;
       } catch {
         total++; // an unreadable ZIP is reported as one failed item
