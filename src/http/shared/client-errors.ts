@@ -18,7 +18,9 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
   // As Node does itself: no raw answer over a response that has already begun.
   const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (socket.writable && !inFlight?.headersSent) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
   }
   socket.destroy();
 }
