@@ -128,7 +128,7 @@ async function* zipDocuments(
     }
   } catch (err) {
     // Over a configured bound: refused as a whole before any entry was ingested.
-    if (err instanceof ArchiveLimitError) throw new TooLargeError(`ZIP refused: ${err.message}`, 0);
+    if (err instanceof ArchiveLimitError) throw new TooLargeError(`ZIP refused: ${err.message}`, err.limit);
     if (!(err instanceof InvalidArchiveError)) throw err;
     // Unreadable from the start: the whole call is bad input (and the spool path is no one's business).
     if (!opened) throw InvalidInputError.field('body', `not a readable ZIP: ${err.message}`);

@@ -7,9 +7,11 @@ import {
 } from '../../core/ports/archives.js';
 import { CheckedZip, DEFAULT_ZIP_LIMITS, type ZipLimits, ZipRejectedError } from './checked-zip.js';
 
-function translated(err: unknown): unknown {
+function translated(err: unknown, limits: ZipLimits): unknown {
   if (!(err instanceof ZipRejectedError)) return err;
-  return err.limit ? new ArchiveLimitError(err.message) : new InvalidArchiveError(err.message);
+  return err.limit
+    ? new ArchiveLimitError(err.message, limits[err.limit])
+    : new InvalidArchiveError(err.message);
 }
 
 /**
@@ -23,7 +25,7 @@ export function checkedZipReader(limits: ZipLimits = DEFAULT_ZIP_LIMITS): Archiv
     try {
       zip = await CheckedZip.open(file, limits);
     } catch (err) {
-      throw translated(err);
+      throw translated(err, limits);
     }
     try {
       for (const name of zip.names) {
@@ -33,7 +35,7 @@ export function checkedZipReader(limits: ZipLimits = DEFAULT_ZIP_LIMITS): Archiv
           name,
           size: entry.uncompressedSize,
           isDirectory: name.endsWith('/'),
-          read: (limit) => readEntry(zip, name, entry.uncompressedSize, limit),
+          read: (limit) => readEntry(zip, name, entry.uncompressedSize, limit, limits),
         };
       }
     } finally {
@@ -42,13 +44,19 @@ export function checkedZipReader(limits: ZipLimits = DEFAULT_ZIP_LIMITS): Archiv
   };
 }
 
-async function readEntry(zip: CheckedZip, name: string, size: number, limit: number): Promise<Buffer> {
+async function readEntry(
+  zip: CheckedZip,
+  name: string,
+  size: number,
+  limit: number,
+  limits: ZipLimits,
+): Promise<Buffer> {
   if (size > limit) throw new EntryTooLargeError(name, limit);
   let stream: NodeJS.ReadableStream;
   try {
     stream = await zip.openEntry(name);
   } catch (err) {
-    throw translated(err);
+    throw translated(err, limits);
   }
   const chunks: Buffer[] = [];
   try {
