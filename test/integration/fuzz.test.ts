@@ -127,6 +127,16 @@ describe('fuzz: generated requests over every operation', () => {
         }
       }
     }
+    // Signed download links are no documented operation, but they are served: fuzzed too.
+    for (const path of ['/files/{any}', '/kaufland/files/order-invoices/{any}']) {
+      operations.push({
+        dialect: surfaceOf(path) as Dialect,
+        method: 'GET',
+        path,
+        query: ['access_token'],
+        hasBody: false,
+      });
+    }
     operations = operations.sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`));
   });
   afterAll(async () => {
