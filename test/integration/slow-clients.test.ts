@@ -144,6 +144,15 @@ describe('slow clients and HTTP-level errors', () => {
     expect(Object.keys(JSON.parse(k.body)).sort()).toEqual(['errors', 'message', 'type']);
   });
 
+  it('leaves alone a body nobody reads once the answer is out (a GET with a stalled body)', async () => {
+    const head = request('GET', '/healthz', { 'content-length': '100' });
+    const a = parse(await rawExchange(t.url, [head, 'abc'], { waitMs: 3000 }));
+    expect(a.status).toBe(200);
+    // Past BODY_TIMEOUT_SECONDS: no late 408 written over the answer, and the server is still up.
+    expect(a.body).not.toMatch(/408/);
+    expect((await fetch(`${t.url}/healthz`)).status).toBe(200);
+  });
+
   it('lets a slow but steady upload through', async () => {
     // ~1,000 bytes/s for 2 s: past the grace period, above BODY_MIN_BYTES_PER_SECOND.
     const body = JSON.stringify({

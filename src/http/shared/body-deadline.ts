@@ -69,6 +69,11 @@ export function bodyDeadlineHook(limits: BodyDeadlines) {
     raw.once('end', stop);
     raw.once('close', stop);
     raw.once('error', stop);
+    // Answered without reading the body (a GET with one, a refusal before parsing): nothing to cut.
+    reply.raw.once('close', stop);
+    reply.raw.once('finish', stop);
+    // The parser listens for the failure; should no one be reading any more, it must not crash us.
+    watched.on('error', () => {});
     raw.pipe(watched);
     return watched;
   };
