@@ -454,10 +454,9 @@ describe('hostile input through every route', () => {
     expect(await (await t.admin('GET', '/admin/v1/maintenance')).json()).toMatchObject({ enabled: false });
   });
 
-  // Known gap: errors raised by Fastify's router itself (a path that does not percent-decode, a path
-  // parameter over maxParamLength) bypass every plugin and come back as Fastify's own JSON
-  // `{error, code, message, statusCode}` (400/414). The handler exists in
-  // src/http/shared/framework-errors.ts; buildApp must pass it as the `frameworkErrors` option.
+  // Errors raised by Fastify's router itself (a path that does not percent-decode, a path parameter
+  // over maxParamLength) bypass every plugin: buildApp passes src/http/shared/framework-errors.ts as
+  // the `frameworkErrors` option so that they keep the dialect's shape.
   it('router-level errors (undecodable paths, over-long ids) answer in the dialect’s shape', async () => {
     const long = 'a'.repeat(600);
     const failures = await sweep(

@@ -40,6 +40,7 @@ describe('bulk ingestion under ZIP bombs', () => {
 
   async function bomb(file: string) {
     const before = await countRows(t, ['invoices']);
+    const rssBefore = process.memoryUsage().rss;
     const probe = latencyProbe(`${t.url}/healthz`);
     const started = performance.now();
     const res = await t.admin('POST', '/admin/v1/invoices/bulk', fs.readFileSync(file), {
@@ -49,9 +50,12 @@ describe('bulk ingestion under ZIP bombs', () => {
     const health = await probe.stop();
     console.log(
       `${path.basename(file)} (${Math.round(fs.statSync(file).size / 1024)} KB): ${res.status} in ${Math.round(ms)} ms; ` +
-        `/healthz max ${health.maxMs} ms over ${health.count}; peak RSS ${Math.round(health.peakRss / MB)} MB`,
+        `/healthz max ${health.maxMs} ms over ${health.count}; peak RSS ${Math.round(health.peakRss / MB)} MB ` +
+        `(+${Math.round(Math.max(0, health.peakRss - rssBefore) / MB)} MB)`,
     );
     expect(await countRows(t, ['invoices'])).toEqual(before);
+    // The bound the issue asks for: a bomb costs the server almost no memory (before: RSS 1.35 GB).
+    expect(health.peakRss - rssBefore).toBeLessThan(256 * MB);
     return { res, ms, health };
   }
 
@@ -61,13 +65,11 @@ describe('bulk ingestion under ZIP bombs', () => {
       file,
       Array.from({ length: 220 }, (_, i) => ({ name: `nfe-${i}.xml`, zeros: 5 * MB })),
     );
-    const rssBefore = process.memoryUsage().rss;
     const { res, ms, health } = await bomb(file);
     const problem = await expectProblem(res, 413);
     expect(problem.detail).toMatch(/would unpack \d+ times its packed size.*\(ARCHIVE_MAX_RATIO\)$/);
     expect(ms).toBeLessThan(5000);
     expect(health.maxMs).toBeLessThan(1000);
-    expect(health.peakRss - rssBefore).toBeLessThan(256 * MB);
   });
 
   it('refuses 250 central-directory records over one 5 MB entry (1.25 GB in 19 KB)', async () => {
