@@ -20,6 +20,7 @@ export abstract class DomainError extends Error {
     | 'quota'
     | 'maintenance'
     | 'too_large'
+    | 'timeout'
     | 'unavailable';
 }
 
@@ -86,6 +87,11 @@ export class TooLargeError extends DomainError {
   ) {
     super(message);
   }
+}
+
+/** The client stopped sending its request (a stalled or too slow body); the connection is closed. */
+export class RequestTimeoutError extends DomainError {
+  readonly kind = 'timeout';
 }
 
 /** A dependency (database, storage) is down; the request can be retried. */

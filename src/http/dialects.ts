@@ -21,8 +21,8 @@ import { lwaTokenRoutes, oauthErrorSummary, sendOAuthError } from './sp-api/rout
 /**
  * One API surface in front of the core: where it is mounted, its routes (with their own auth, rate
  * plans and presenters) and the one function that sends any error in its shape. The app mounts the
- * list, and routes everything that fails before a route runs (unknown paths, unparseable URLs) to
- * the surface the URL was aimed at.
+ * list, and routes everything that fails outside a route (unknown paths, unparseable URLs, bodies
+ * that fail parsing there, body deadlines) to the surface the normalized URL was aimed at.
  */
 export interface Dialect {
   name: string;

@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { NotFoundError } from '../core/errors.js';
 import { DIALECTS, dialectFor, registerDialects } from '../http/dialects.js';
 import { downloadRoutes, redactFileToken } from '../http/files/download-route.js';
+import { bodyDeadlineHook } from '../http/shared/body-deadline.js';
+import { clientErrorHandler } from '../http/shared/client-errors.js';
 import { logFailures } from '../http/shared/failure-log.js';
 import { frameworkErrors } from '../http/shared/framework-errors.js';
 import { installValidators } from '../http/shared/validation.js';
@@ -45,6 +47,25 @@ function docsIndex(): string {
   );
 }
 
+/**
+ * Node's own deadlines for slow clients: headers, idle keep-alive, and a backstop on receiving the
+ * whole request (headers plus the body's ceiling, so the body deadline answers first, in shape).
+ * Node checks them every `connectionsCheckingInterval` (30 s by default: slow headers got their
+ * 408 after ~90 s), here every second.
+ */
+function serverTimeouts(config: AppDeps['config']) {
+  const requestTimeout = (config.requestTimeoutSeconds + config.headersTimeoutSeconds) * 1000 + 2000;
+  return {
+    requestTimeout,
+    keepAliveTimeout: config.keepAliveTimeoutSeconds * 1000,
+    http: {
+      headersTimeout: config.headersTimeoutSeconds * 1000,
+      requestTimeout,
+      connectionsCheckingInterval: 1000,
+    },
+  };
+}
+
 /** Builds the HTTP app from its dependencies; `serve` and every test call this same function. */
 export async function buildApp(
   deps: AppDeps,
@@ -66,7 +87,21 @@ export async function buildApp(
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 },
     frameworkErrors,
+    clientErrorHandler,
+    ...serverTimeouts(deps.config),
   });
+  // Before any dialect: every body, whatever its route or parser, arrives under the same deadlines.
+  app.addHook(
+    'preParsing',
+    bodyDeadlineHook({
+      idleMs: deps.config.bodyTimeoutSeconds * 1000,
+      minBytesPerSecond: deps.config.bodyMinBytesPerSecond,
+      totalMs: deps.config.requestTimeoutSeconds * 1000,
+    }),
+  );
+  // Whatever fails outside a dialect's scope (a body that does not parse on an unknown path, a
+  // hook of the root) answers in the shape of the surface the normalized path is aimed at.
+  app.setErrorHandler((err, request, reply) => dialectFor(request.url).sendError(reply, err));
   installValidators(app);
   logFailures(app, (request) => dialectFor(request.url).errorSummary);
 

@@ -41,7 +41,8 @@ import { systemIds } from '../infra/ids.js';
 import { JobQueue } from '../infra/jobs/queue.js';
 import { renderInvoiceSheetPdf } from '../infra/pdf/invoice-sheet-pdf.js';
 import { pdfkitDanfeRenderer } from '../infra/pdf/pdfkit-danfe-renderer.js';
-import { zipEntries } from '../infra/zip/read-zip.js';
+import { checkedZipReader } from '../infra/zip/read-zip.js';
+import { archiveLimits } from './archive-limits.js';
 import { type Config, publicBaseUrl } from './config.js';
 import { templateFormats } from './template-formats.js';
 
@@ -91,7 +92,13 @@ export function buildServices(
   const secretBox = new AesGcmSecretBox(signingKey);
   const signingCredentials = new SigningCredentials(store.sellers, secretBox, clock);
   const keyset = new Keyset(new PageTokens(signingKey));
-  const ingest = new IngestService(store, clock, ids, config.maxXmlBytes, zipEntries);
+  const ingest = new IngestService(
+    store,
+    clock,
+    ids,
+    config.maxXmlBytes,
+    checkedZipReader(archiveLimits(config)),
+  );
   const danfe = new DanfeService(store, pdfkitDanfeRenderer);
   // How asynchronous results reach sellers: signed links to this server, and a nudge to the worker.
   const delivery = {

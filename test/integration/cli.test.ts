@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NFE_SAMPLES_DIR as SAMPLES } from '../support/fixture-files.js';
+import { writeZip } from '../support/hostile-zip.js';
 
 // The commands of the README, run as a user runs them: the compiled CLI in child processes.
 const CLI = path.resolve('dist/src/cli.js');
@@ -207,6 +208,27 @@ describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
       });
       expect(bad.status).not.toBe(0);
       expect(bad.stderr).toContain('PORT');
+    });
+
+    it('ingest refuses a ZIP bomb through the same checked reader as the server: one failed item', async () => {
+      const bombDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bomb-'));
+      const bomb = path.join(bombDir, 'bomb.zip');
+      await writeZip(
+        bomb,
+        Array.from({ length: 20 }, (_, i) => ({ name: `n${i}.xml`, zeros: 2 * 1024 * 1024 })),
+      );
+      const refused = spawnSync(process.execPath, [CLI, 'ingest', bomb], {
+        env: env(dataDir),
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      fs.rmSync(bombDir, { recursive: true, force: true });
+      expect(refused.status, refused.stderr).toBe(1);
+      expect(JSON.parse(refused.stdout.trim().split('\n').at(-1) as string)).toMatchObject({
+        name: bomb,
+        outcome: 'failed',
+        errors: [{ field: 'zip', message: expect.stringMatching(/\(ARCHIVE_MAX_RATIO\)$/) }],
+      });
     });
 
     it('refuses what it does not understand, and --help describes each command', () => {

@@ -16,6 +16,7 @@ import {
 } from '../support/hostile.js';
 import { tinyPdf, uploadBody } from '../support/kaufland.js';
 import { kauflandClient } from '../support/kaufland-client.js';
+import { rawHttp } from '../support/raw-http.js';
 
 /**
  * A table-driven sweep of every route with garbage. Each answer must be < 500, in the shape and
@@ -453,10 +454,9 @@ describe('hostile input through every route', () => {
     expect(await (await t.admin('GET', '/admin/v1/maintenance')).json()).toMatchObject({ enabled: false });
   });
 
-  // Known gap: errors raised by Fastify's router itself (a path that does not percent-decode, a path
-  // parameter over maxParamLength) bypass every plugin and come back as Fastify's own JSON
-  // `{error, code, message, statusCode}` (400/414). The handler exists in
-  // src/http/shared/framework-errors.ts; buildApp must pass it as the `frameworkErrors` option.
+  // Errors raised by Fastify's router itself (a path that does not percent-decode, a path parameter
+  // over maxParamLength) bypass every plugin: buildApp passes src/http/shared/framework-errors.ts as
+  // the `frameworkErrors` option so that they keep the dialect's shape.
   it('router-level errors (undecodable paths, over-long ids) answer in the dialect’s shape', async () => {
     const long = 'a'.repeat(600);
     const failures = await sweep(
@@ -472,6 +472,54 @@ describe('hostile input through every route', () => {
       token,
     );
     expect(failures).toEqual([]);
+  });
+
+  // Outside routed paths (unknown paths, wrong methods, bodies that fail before any route) every
+  // answer keeps the shape of the surface the normalized path is aimed at.
+  it('unknown paths, wrong methods and unparseable bodies answer in the surface’s shape', async () => {
+    const broken = { body: '{"a":', headers: JSON_TYPE, auth: false };
+    const huge = { body: JSON.stringify({ pad: 'x'.repeat(2 * MIB) }), headers: JSON_TYPE, auth: false };
+    const odd = { body: 'x', headers: { 'content-type': 'application/x-odd' }, auth: false };
+    const cases: Case[] = [];
+    for (const [dialect, base] of [
+      ['admin', '/admin/v1/nope'],
+      ['spapi', `${SP}/nope`],
+      ['kaufland', '/kaufland/v2/nope'],
+      ['sellercenter', '/sellercenter/v2/nope'],
+      ['lwa', '/auth/o2/nope'],
+    ] as [Dialect, string][]) {
+      cases.push(
+        c(dialect, `POST ${base}`, undefined, { ...broken, name: `${base}: malformed JSON` }),
+        // LWA has no 413: Amazon's token endpoint calls every bad body invalid_request.
+        c(dialect, `PUT ${base}`, dialect === 'lwa' ? 400 : 413, { ...huge, name: `${base}: 2 MiB of JSON` }),
+        c(dialect, `POST ${base}`, undefined, { ...odd, name: `${base}: unknown content type` }),
+        c(dialect, `DELETE ${base}`, 404, { auth: false }),
+      );
+    }
+    cases.push(
+      c('admin', 'PATCH //admin/v1/maintenance', 404, { auth: false }),
+      c('admin', 'GET /%61dmin/v1/nope', 404, { auth: false }),
+      c('admin', 'POST //admin//v1/nope', undefined, { ...broken, name: 'doubled slashes, malformed JSON' }),
+      c('kaufland', 'GET /%6Baufland/v2/nope', 404, { auth: false }),
+      c('sellercenter', 'GET //sellercenter/v2/nope', 404, { auth: false }),
+      c('lwa', 'OPTIONS /auth/o2/token', 405, { auth: false }),
+      c('lwa', 'PATCH /auth/o2/token', 405, { auth: false }),
+      c('lwa', 'POST /auth/o2/token', 400, { ...broken, name: 'token: malformed JSON' }),
+      c('spapi', `OPTIONS ${SP}/invoices`, 404, { auth: false }),
+    );
+    expect(await sweep(t, cases, token)).toEqual([]);
+    // fetch refuses TRACE: sent with node:http.
+    const trace = async (path: string) => {
+      const res = await rawHttp(t.url, 'TRACE', path);
+      return { status: res.status, type: res.headers['content-type'], body: JSON.parse(res.body) };
+    };
+    expect(await trace('/auth/o2/token')).toMatchObject({
+      status: 405,
+      type: expect.stringMatching(/^application\/json/),
+      body: { error: 'invalid_request', error_description: 'TRACE is not allowed; use POST' },
+    });
+    expect(await trace('/nope')).toMatchObject({ status: 404, body: { errors: [{ code: 'NotFound' }] } });
+    expect(await trace('/admin/v1/nope')).toMatchObject({ status: 404, body: { status: 404 } });
   });
 
   it('still serves normal requests after the sweep', async () => {

@@ -2,7 +2,7 @@ import { ADMIN_TOKEN, type TestApp } from './app.js';
 import { signKaufland } from './kaufland-client.js';
 
 /** Support for the hostile-input sweep: the cases' shape, garbage bodies, and the judge. */
-export type Dialect = 'admin' | 'spapi' | 'lwa' | 'files' | 'kaufland';
+export type Dialect = 'admin' | 'spapi' | 'lwa' | 'files' | 'kaufland' | 'sellercenter';
 export type Body = string | Uint8Array | (() => ReadableStream<Uint8Array>);
 
 export interface Case {
@@ -126,6 +126,12 @@ export function judge(c: Case, res: Response, text: string): string | null {
       typeof body.title === 'string' &&
       typeof body.detail === 'string';
     return ok ? null : `not a problem: ${show}`;
+  }
+  if (c.dialect === 'sellercenter') {
+    if (!type.startsWith('application/problem+json')) return `content-type ${type}: ${show}`;
+    const ok =
+      body.status === res.status && typeof body.title === 'string' && typeof body.detail === 'string';
+    return ok ? null : `not a SellerCenter problem: ${show}`;
   }
   if (!type.startsWith('application/json')) return `content-type ${type}: ${show}`;
   if (c.dialect === 'kaufland') {

@@ -11,6 +11,38 @@ describe('configuration', () => {
     expect(c.accessTokenTtlSeconds).toBe(3600);
     expect(c.downloadUrlTtlSeconds).toBe(30);
     expect(c.spapiRatePlans.getInvoices).toEqual({ rate: 0.1, burst: 20 });
+    expect(c).toMatchObject({
+      headersTimeoutSeconds: 10,
+      bodyTimeoutSeconds: 30,
+      bodyMinBytesPerSecond: 1024,
+      requestTimeoutSeconds: 300,
+      keepAliveTimeoutSeconds: 72,
+      archiveMaxEntries: 100_000,
+      archiveMaxEntryBytes: 1024 ** 3,
+      archiveMaxTotalBytes: 2 * 1024 ** 3,
+      archiveMaxRatio: 200,
+    });
+  });
+
+  it('reads the timeouts and archive limits', () => {
+    const c = loadConfig({
+      HEADERS_TIMEOUT_SECONDS: '5',
+      BODY_TIMEOUT_SECONDS: '2',
+      BODY_MIN_BYTES_PER_SECOND: '0',
+      REQUEST_TIMEOUT_SECONDS: '5',
+      KEEP_ALIVE_TIMEOUT_SECONDS: '3',
+      ARCHIVE_MAX_ENTRIES: '7',
+      ARCHIVE_MAX_RATIO: '50',
+    });
+    expect(c).toMatchObject({
+      headersTimeoutSeconds: 5,
+      bodyTimeoutSeconds: 2,
+      bodyMinBytesPerSecond: 0,
+      requestTimeoutSeconds: 5,
+      keepAliveTimeoutSeconds: 3,
+      archiveMaxEntries: 7,
+      archiveMaxRatio: 50,
+    });
   });
 
   it('merges SPAPI_RATE_LIMITS over the default plans', () => {
@@ -32,6 +64,15 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL'],
     ['ACCESS_TOKEN_TTL_SECONDS', '0', 'ACCESS_TOKEN_TTL_SECONDS'],
     ['BLOB_BACKEND', 's3', 'S3_BUCKET'],
+    ['HEADERS_TIMEOUT_SECONDS', '0', 'HEADERS_TIMEOUT_SECONDS'],
+    ['BODY_TIMEOUT_SECONDS', 'soon', 'BODY_TIMEOUT_SECONDS'],
+    ['BODY_MIN_BYTES_PER_SECOND', '-1', 'BODY_MIN_BYTES_PER_SECOND'],
+    ['REQUEST_TIMEOUT_SECONDS', '0', 'REQUEST_TIMEOUT_SECONDS'],
+    ['KEEP_ALIVE_TIMEOUT_SECONDS', '1.5', 'KEEP_ALIVE_TIMEOUT_SECONDS'],
+    ['ARCHIVE_MAX_ENTRIES', '0', 'ARCHIVE_MAX_ENTRIES'],
+    ['ARCHIVE_MAX_ENTRY_BYTES', '10', 'ARCHIVE_MAX_ENTRY_BYTES'],
+    ['ARCHIVE_MAX_TOTAL_BYTES', 'lots', 'ARCHIVE_MAX_TOTAL_BYTES'],
+    ['ARCHIVE_MAX_RATIO', '1', 'ARCHIVE_MAX_RATIO'],
   ])('refuses %s=%s naming %s', (name, value, mention) => {
     let error: unknown;
     try {

@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
+import { timeSlicer } from '../time-slices.js';
 import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
 import type { IngestResult, IngestService } from './ingest-service.js';
 import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
@@ -61,7 +62,9 @@ export async function ingestBatch(ctx: BatchContext, items: BatchItem[]): Promis
   careful.push(...seen);
   careful.push(...(await insertFast(ctx, fast, results)));
   careful.sort((a, b) => a - b);
+  const slice = timeSlicer();
   for (const index of careful) {
+    await slice();
     const item = items[index] as BatchItem;
     try {
       results[index] = { ok: true, result: await ctx.single.ingest(item.bytes, item.meta ?? {}) };
@@ -77,7 +80,9 @@ async function readCandidates(ctx: BatchContext, items: BatchItem[], results: (B
   const sellers = new Map<string, SellerRecord>();
   const candidates: Candidate[] = [];
   const careful: number[] = [];
+  const slice = timeSlicer();
   for (const [index, item] of items.entries()) {
+    await slice();
     try {
       const doc = readNfeDocument(item.bytes, { maxBytes: ctx.maxXmlBytes });
       if (doc.kind !== 'invoice') {

@@ -1,10 +1,12 @@
-import { type FieldProblem, InvalidInputError } from '../errors.js';
+import { type FieldProblem, InvalidInputError, TooLargeError } from '../errors.js';
 import {
   type ArchiveEntry,
+  ArchiveLimitError,
   type ArchiveReader,
   EntryTooLargeError,
   InvalidArchiveError,
 } from '../ports/archives.js';
+import { timeSlicer } from '../time-slices.js';
 import type { BatchItem, BatchResult } from './batch-ingest.js';
 import type { IngestMeta } from './classification.js';
 import type { AnswerItem, IngestOutcome, IngestService } from './ingest-service.js';
@@ -104,9 +106,11 @@ async function* zipDocuments(
   maxXmlBytes: number,
 ): AsyncGenerator<{ name: string; bytes: Uint8Array } | BulkItemResult> {
   let opened = false;
+  const slice = timeSlicer();
   try {
     for await (const entry of zipEntries(zipFile)) {
       opened = true;
+      await slice();
       if (!isXmlEntry(entry)) {
         if (!entry.isDirectory) yield { name: entry.name, outcome: 'skipped' };
         continue;
@@ -123,6 +127,8 @@ async function* zipDocuments(
       }
     }
   } catch (err) {
+    // Over a configured bound: refused as a whole before any entry was ingested.
+    if (err instanceof ArchiveLimitError) throw new TooLargeError(`ZIP refused: ${err.message}`, err.limit);
     if (!(err instanceof InvalidArchiveError)) throw err;
     // Unreadable from the start: the whole call is bad input (and the spool path is no one's business).
     if (!opened) throw InvalidInputError.field('body', `not a readable ZIP: ${err.message}`);

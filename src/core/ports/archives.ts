@@ -30,6 +30,17 @@ export type ArchiveWriterFactory = (opts: { mtime: Date }) => ArchiveWriter;
 
 export class InvalidArchiveError extends Error {}
 
+/** The archive exceeds a configured bound (entries, sizes, ratio); the message names the setting. */
+export class ArchiveLimitError extends InvalidArchiveError {
+  constructor(
+    message: string,
+    /** The bound that was exceeded, in its own unit (entries, bytes or a ratio). */
+    readonly limit: number,
+  ) {
+    super(message);
+  }
+}
+
 export class EntryTooLargeError extends Error {
   constructor(
     readonly entry: string,

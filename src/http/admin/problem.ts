@@ -21,6 +21,7 @@ const KINDS: Record<DomainError['kind'], { status: number; slug: string; title: 
   quota: { status: 429, slug: 'too-many-requests', title: 'Too many requests' },
   maintenance: { status: 503, slug: 'maintenance', title: 'Service unavailable' },
   too_large: { status: 413, slug: 'payload-too-large', title: 'Payload too large' },
+  timeout: { status: 408, slug: 'request-timeout', title: 'Request timeout' },
   unavailable: { status: 503, slug: 'unavailable', title: 'Service unavailable' },
 };
 

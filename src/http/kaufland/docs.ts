@@ -60,6 +60,7 @@ export const KAUFLAND_ERRORS: ErrorDocs = {
     403: '/problems/forbidden: e.g. deleting an invoice the marketplace issued.',
     404: '/problems/not-found: no such order or invoice for this seller.',
     409: 'about:blank: the request conflicts with the current state of the resource.',
+    408: 'about:blank: the body stalled or arrived too slowly; the connection is closed.',
     413: 'about:blank: the body (or the decoded file) exceeds MAX_ORDER_INVOICE_BYTES.',
     429: 'about:blank: KAUFLAND_RATE_LIMIT exceeded; retry after `Retry-After` seconds.',
     500: '/problems/server-error: an unexpected error (logged with the request id).',

@@ -39,6 +39,7 @@ const KINDS: Record<DomainError['kind'], { status: number; type: KauflandProblem
   quota: { status: 429, type: 'about:blank', message: 'Too many requests' },
   maintenance: { status: 503, type: '/problems/service-unavailable', message: 'Service unavailable' },
   too_large: { status: 413, type: 'about:blank', message: 'Payload too large' },
+  timeout: { status: 408, type: 'about:blank', message: 'Request timeout' },
   unavailable: { status: 503, type: '/problems/service-unavailable', message: 'Service unavailable' },
 };
 

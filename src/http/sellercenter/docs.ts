@@ -36,6 +36,7 @@ export const SELLERCENTER_ERRORS: ErrorDocs = {
     403: 'Forbidden: the operation is not allowed on this resource.',
     404: 'Not Found: no such export, feed, file or order item for this seller.',
     409: 'Conflict: e.g. the access key is already used by another order.',
+    408: 'Request Timeout: the upload stalled or arrived too slowly; the connection is closed.',
     413: 'Payload Too Large: the uploaded file exceeds the limit.',
     429: 'Too Many Requests: the rate plan of the operation is exhausted; retry after `Retry-After` seconds.',
     500: 'Internal Server Error: an unexpected error (logged with the request id).',

@@ -23,6 +23,7 @@ const TITLES: Record<DomainError['kind'], { status: number; title: string }> = {
   quota: { status: 429, title: 'Too Many Requests' },
   maintenance: { status: 503, title: MAINTENANCE_TITLE },
   too_large: { status: 413, title: 'Payload Too Large' },
+  timeout: { status: 408, title: 'Request Timeout' },
   unavailable: { status: 503, title: 'Service Unavailable' },
 };
 

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { Busboy } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
-import { InvalidInputError } from '../../core/errors.js';
+import { DomainError, InvalidInputError } from '../../core/errors.js';
 
 export interface UploadedFile {
   fileName: string | undefined;
@@ -72,7 +72,11 @@ export function withMultipartFile<T>(
     parser.on('error', (err: Error) => {
       body.unpipe(parser);
       body.resume();
-      const failure = InvalidInputError.field('body', `malformed multipart/form-data: ${err.message}`);
+      // A body cut off by the server (a deadline) keeps its own error; the rest is the client's markup.
+      const failure =
+        err instanceof DomainError
+          ? err
+          : InvalidInputError.field('body', `malformed multipart/form-data: ${err.message}`);
       // The file's stream would otherwise wait forever for the rest of a part that never comes.
       current?.destroy(failure);
       // A file handler still running must end first (its stream was cut), then the error is told.

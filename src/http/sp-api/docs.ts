@@ -33,6 +33,7 @@ export const SP_API_ERRORS: ErrorDocs = {
     403: 'Unauthorized: the x-amz-access-token is missing, malformed, expired or revoked.',
     404: 'NotFound: no such resource for this seller (`details` says which).',
     409: 'Conflict: the request conflicts with the current state of the resource.',
+    408: 'RequestTimeout: the request body stalled or arrived too slowly (BODY_TIMEOUT_SECONDS); the connection is closed.',
     413: 'RequestEntityTooLarge: the request body exceeds the accepted size.',
     429: "QuotaExceeded: the operation's rate plan is exhausted for this seller; retry after `Retry-After` seconds.",
     500: 'InternalFailure: an unexpected error (logged with the request id).',
@@ -67,6 +68,7 @@ export const LWA_ERRORS: ErrorDocs = {
       'invalid_request (a field is missing or not a string), unsupported_grant_type (not refresh_token or ' +
       'client_credentials) or invalid_grant (the refresh_token does not belong to the client).',
     401: 'invalid_client: no such client_id, a wrong client_secret or revoked credentials.',
+    408: 'invalid_request: the request body stalled or arrived too slowly; the connection is closed.',
     500: 'server_error: an unexpected error (logged with the request id).',
     503: 'temporarily_unavailable: the store is in maintenance; retry later.',
   },

@@ -61,6 +61,8 @@ export function renderSpApiError(err: DomainError | null): {
         'Temporary overloading or maintenance of the server.',
         err.message,
       );
+    case 'timeout':
+      return one(408, 'RequestTimeout', 'The request body did not arrive in time.', err.message);
     case 'unavailable':
       return one(
         503,

@@ -2,13 +2,13 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 
 /**
- * A ZIP from outside (an uploaded workbook), opened by its central directory and judged before a
+ * A ZIP from outside (a bulk upload, a workbook, a file given to the CLI), opened by its central directory and judged before a
  * byte of it is inflated: entry count, declared sizes, compression ratio, overlapping entries,
  * duplicate names, encryption, compression method. Entries are then read through yauzl, which
  * fails as soon as an entry inflates to more (or less) than it declared, so the declared sizes that
  * passed the limits are also the sizes that get inflated.
  *
- * `read-zip.ts` stays as it is (entries in order, for trusted archives); this is the hostile case.
+ * Every archive input goes through here (`read-zip.ts` adapts it to the core's ArchiveReader).
  */
 export interface ZipLimits {
   maxEntries: number;
@@ -34,8 +34,26 @@ export const DEFAULT_ZIP_LIMITS: ZipLimits = {
   ratioFloorBytes: 1024 ** 2,
 };
 
-/** The archive is refused; `message` says why in words a seller can act on. */
-export class ZipRejectedError extends Error {}
+/** Configuration names of the limits, so that a refusal names the setting an operator can raise. */
+export const ZIP_LIMIT_NAMES: Record<Exclude<keyof ZipLimits, 'ratioFloorBytes'>, string> = {
+  maxEntries: 'ARCHIVE_MAX_ENTRIES',
+  maxEntryBytes: 'ARCHIVE_MAX_ENTRY_BYTES',
+  maxTotalBytes: 'ARCHIVE_MAX_TOTAL_BYTES',
+  maxRatio: 'ARCHIVE_MAX_RATIO',
+};
+
+/**
+ * The archive is refused; `message` says why in words a seller can act on. `limit` is set when a
+ * configured limit was exceeded (the answer is then "too large" rather than "damaged").
+ */
+export class ZipRejectedError extends Error {
+  constructor(
+    message: string,
+    readonly limit?: keyof typeof ZIP_LIMIT_NAMES,
+  ) {
+    super(limit ? `${message} (${ZIP_LIMIT_NAMES[limit]})` : message);
+  }
+}
 
 export interface CheckedEntry {
   name: string;
@@ -95,20 +113,23 @@ function judge(entries: yauzl.Entry[], limits: ZipLimits): void {
     }
     if (e.uncompressedSize > limits.maxEntryBytes) {
       throw new ZipRejectedError(
-        `${e.fileName} unpacks to ${mb(e.uncompressedSize)}, more than the ${mb(limits.maxEntryBytes)} allowed for one part`,
+        `${e.fileName} unpacks to ${mb(e.uncompressedSize)}, more than the ${mb(limits.maxEntryBytes)} allowed for one entry`,
+        'maxEntryBytes',
       );
     }
     const ratio = e.uncompressedSize / Math.max(e.compressedSize, 1);
     if (e.uncompressedSize > limits.ratioFloorBytes && ratio > limits.maxRatio) {
       throw new ZipRejectedError(
         `${e.fileName} would unpack ${Math.round(ratio)} times its packed size (${mb(e.compressedSize)} → ` +
-          `${mb(e.uncompressedSize)}; at most ${limits.maxRatio}): a ZIP bomb, not a workbook`,
+          `${mb(e.uncompressedSize)}; at most ${limits.maxRatio}): a ZIP bomb`,
+        'maxRatio',
       );
     }
     total += e.uncompressedSize;
     if (total > limits.maxTotalBytes) {
       throw new ZipRejectedError(
-        `the archive unpacks to more than ${mb(limits.maxTotalBytes)} (reached at ${e.fileName})`,
+        `the archive unpacks to more than ${mb(limits.maxTotalBytes)}, reached at ${e.fileName}`,
+        'maxTotalBytes',
       );
     }
   }
@@ -127,7 +148,11 @@ async function checkOverlaps(zip: yauzl.ZipFile, entries: yauzl.Entry[]): Promis
   for (let i = 1; i < spans.length; i++) {
     const prev = spans[i - 1]!;
     const cur = spans[i]!;
-    if (cur.start < prev.end) throw new ZipRejectedError(`entries ${prev.name} and ${cur.name} overlap`);
+    if (cur.start < prev.end) {
+      throw new ZipRejectedError(
+        `entries ${prev.name} and ${cur.name} overlap (shared data is how one small ZIP unpacks to gigabytes)`,
+      );
+    }
   }
 }
 
@@ -142,7 +167,10 @@ export class CheckedZip {
     const zip = await openFile(path);
     try {
       if (zip.entryCount > limits.maxEntries) {
-        throw new ZipRejectedError(`the ZIP holds ${zip.entryCount} entries, more than ${limits.maxEntries}`);
+        throw new ZipRejectedError(
+          `the ZIP holds ${zip.entryCount} entries, more than ${limits.maxEntries}`,
+          'maxEntries',
+        );
       }
       const entries = await readAllEntries(zip);
       judge(entries, limits);

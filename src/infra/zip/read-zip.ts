@@ -1,77 +1,69 @@
-import yauzl from 'yauzl';
 import {
   type ArchiveEntry,
-  InvalidArchiveError as InvalidZipError,
-  EntryTooLargeError as ZipEntryTooLargeError,
+  ArchiveLimitError,
+  type ArchiveReader,
+  EntryTooLargeError,
+  InvalidArchiveError,
 } from '../../core/ports/archives.js';
+import { CheckedZip, DEFAULT_ZIP_LIMITS, type ZipLimits, ZipRejectedError } from './checked-zip.js';
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, autoClose: true, validateEntrySizes: true }, (err, zip) =>
-      err || !zip ? reject(new InvalidZipError(err?.message ?? 'unreadable zip')) : resolve(zip),
-    ),
-  );
+function translated(err: unknown, limits: ZipLimits): unknown {
+  if (!(err instanceof ZipRejectedError)) return err;
+  return err.limit
+    ? new ArchiveLimitError(err.message, limits[err.limit])
+    : new InvalidArchiveError(err.message);
 }
 
-/** Entries of a ZIP file one at a time: the next entry is read only when the caller asks. */
-export async function* zipEntries(file: string): AsyncGenerator<ArchiveEntry> {
-  const zip = await openZip(file);
-  try {
-    while (true) {
-      const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
-        const onEntry = (e: yauzl.Entry) => {
-          cleanup();
-          resolve(e);
-        };
-        const onEnd = () => {
-          cleanup();
-          resolve(null);
-        };
-        const onError = (err: Error) => {
-          cleanup();
-          reject(new InvalidZipError(err.message));
-        };
-        const cleanup = () => {
-          zip.off('entry', onEntry);
-          zip.off('end', onEnd);
-          zip.off('error', onError);
-        };
-        zip.on('entry', onEntry);
-        zip.on('end', onEnd);
-        zip.on('error', onError);
-        zip.readEntry();
-      });
-      if (!entry) return;
-      yield {
-        name: entry.fileName,
-        size: entry.uncompressedSize,
-        isDirectory: entry.fileName.endsWith('/'),
-        read: (limit) => readEntry(zip, entry, limit),
-      };
+/**
+ * The core's ArchiveReader over CheckedZip: the whole central directory is judged against `limits`
+ * (entries, sizes, ratio, overlaps) before the first entry is handed out, and each entry then
+ * inflates within its declared size. One reader for every archive input (bulk uploads, the CLI).
+ */
+export function checkedZipReader(limits: ZipLimits = DEFAULT_ZIP_LIMITS): ArchiveReader {
+  return async function* entries(file: string): AsyncGenerator<ArchiveEntry> {
+    let zip: CheckedZip;
+    try {
+      zip = await CheckedZip.open(file, limits);
+    } catch (err) {
+      throw translated(err, limits);
     }
-  } finally {
-    zip.close();
-  }
+    try {
+      for (const name of zip.names) {
+        const entry = zip.entry(name);
+        if (!entry) continue;
+        yield {
+          name,
+          size: entry.uncompressedSize,
+          isDirectory: name.endsWith('/'),
+          read: (limit) => readEntry(zip, name, entry.uncompressedSize, limit, limits),
+        };
+      }
+    } finally {
+      zip.close();
+    }
+  };
 }
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise<Buffer> {
-  if (entry.uncompressedSize > limit) return Promise.reject(new ZipEntryTooLargeError(entry.fileName, limit));
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (err, stream) => {
-      if (err || !stream) return reject(new InvalidZipError(err?.message ?? 'unreadable entry'));
-      const chunks: Buffer[] = [];
-      let total = 0;
-      stream.on('data', (chunk: Buffer) => {
-        total += chunk.length;
-        if (total > limit) {
-          stream.destroy();
-          reject(new ZipEntryTooLargeError(entry.fileName, limit));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      stream.on('error', (e) => reject(new InvalidZipError(e.message)));
-      stream.on('end', () => resolve(Buffer.concat(chunks)));
-    });
-  });
+async function readEntry(
+  zip: CheckedZip,
+  name: string,
+  size: number,
+  limit: number,
+  limits: ZipLimits,
+): Promise<Buffer> {
+  if (size > limit) throw new EntryTooLargeError(name, limit);
+  let stream: NodeJS.ReadableStream;
+  try {
+    stream = await zip.openEntry(name);
+  } catch (err) {
+    throw translated(err, limits);
+  }
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  } catch (err) {
+    // yauzl fails the stream when an entry inflates to more or less than it declared.
+    throw new InvalidArchiveError(`${name}: ${(err as Error).message}`);
+  }
+  return Buffer.concat(chunks);
 }

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DomainError } from '../../core/errors.js';
 import { type BulkItemResult, ingestNamed, summarize } from '../../core/invoices/bulk-ingest.js';
-import { zipEntries } from '../../infra/zip/read-zip.js';
+import { checkedZipReader } from '../../infra/zip/read-zip.js';
+import { archiveLimits } from '../archive-limits.js';
 import { config, withDeps } from './local-deps.js';
 import { adminTokenFor, type OperatorApi, operatorApi, problemText } from './operator-api.js';
 import { Progress } from './progress.js';
@@ -34,7 +36,7 @@ async function countDocuments(files: string[]): Promise<number> {
     if (!isZip(file)) total++;
     else {
       try {
-        for await (const entry of zipEntries(file))
+        for await (const entry of checkedZipReader(archiveLimits(config()))(file))
           if (!entry.isDirectory && /\.xml$/i.test(entry.name)) total++;
       } catch {
         total++; // an unreadable ZIP is reported as one failed item
@@ -105,11 +107,15 @@ export async function ingest(paths: string[], values: Values): Promise<number> {
       const xmlFiles = async function* () {
         for (const file of files.filter((f) => !isZip(f))) yield { name: file, bytes: fs.readFileSync(file) };
       };
-      for (const stream of [
-        ingestNamed(service, xmlFiles()),
-        ...files.filter(isZip).map((z) => service.ingestZip(z)),
-      ]) {
-        for await (const r of stream) emit(r);
+      for await (const r of ingestNamed(service, xmlFiles())) emit(r);
+      for (const zip of files.filter(isZip)) {
+        try {
+          for await (const r of service.ingestZip(zip)) emit(r);
+        } catch (err) {
+          // A ZIP refused as a whole (over an ARCHIVE_* limit, unreadable) is one failed item.
+          if (!(err instanceof DomainError)) throw err;
+          emit({ name: zip, outcome: 'failed', errors: [{ field: 'zip', message: err.message }] });
+        }
       }
     });
   }

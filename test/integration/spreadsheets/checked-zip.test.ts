@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  ArchiveLimitError,
+  type ArchiveReader,
+  EntryTooLargeError,
+  InvalidArchiveError,
+} from '../../../src/core/ports/archives.js';
 import { CheckedZip, DEFAULT_ZIP_LIMITS, ZipRejectedError } from '../../../src/infra/zip/checked-zip.js';
+import { checkedZipReader } from '../../../src/infra/zip/read-zip.js';
 import { StoredEntriesStream } from '../../../src/infra/zip/stored-entries-stream.js';
 import { writeZip, type ZipOptions, type ZipPart } from '../../support/hostile-zip.js';
 import { unzip } from '../../support/unzip.js';
@@ -50,7 +57,7 @@ describe('CheckedZip: judging an archive by its central directory', () => {
     const file = await zipOf([{ name: 'xl/worksheets/sheet1.xml', zeros: 1024 * MIB }]);
     expect(fs.statSync(file).size).toBeLessThan(2 * MIB);
     expect(await refusal(file)).toMatch(
-      /^xl\/worksheets\/sheet1\.xml would unpack \d{4} times its packed size \(\d+ KB → 1024 MB; at most 200\): a ZIP bomb, not a workbook$/,
+      /^xl\/worksheets\/sheet1\.xml would unpack \d{4} times its packed size \(\d+ KB → 1024 MB; at most 200\): a ZIP bomb \(ARCHIVE_MAX_RATIO\)$/,
     );
   }, 60_000);
 
@@ -58,13 +65,13 @@ describe('CheckedZip: judging an archive by its central directory', () => {
     const parts = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.txt`, data: 'x'.repeat(3000) }));
     const file = await zipOf(parts);
     expect(await refusal(file, { ...DEFAULT_ZIP_LIMITS, maxEntries: 5 })).toBe(
-      'the ZIP holds 6 entries, more than 5',
+      'the ZIP holds 6 entries, more than 5 (ARCHIVE_MAX_ENTRIES)',
     );
     expect(await refusal(file, { ...DEFAULT_ZIP_LIMITS, maxEntryBytes: 2000 })).toBe(
-      'p0.txt unpacks to 3 KB, more than the 2 KB allowed for one part',
+      'p0.txt unpacks to 3 KB, more than the 2 KB allowed for one entry (ARCHIVE_MAX_ENTRY_BYTES)',
     );
     expect(await refusal(file, { ...DEFAULT_ZIP_LIMITS, maxTotalBytes: 10_000 })).toBe(
-      'the archive unpacks to more than 10 KB (reached at p3.txt)',
+      'the archive unpacks to more than 10 KB, reached at p3.txt (ARCHIVE_MAX_TOTAL_BYTES)',
     );
   });
 
@@ -73,7 +80,7 @@ describe('CheckedZip: judging an archive by its central directory', () => {
       aliases: [['xl/worksheets/sheet1.xml', 'xl/workbook.xml']],
     });
     expect(await refusal(overlapping)).toMatch(
-      /^entries (xl\/workbook\.xml|xl\/worksheets\/sheet1\.xml) and .* overlap$/,
+      /^entries (xl\/workbook\.xml|xl\/worksheets\/sheet1\.xml) and .* overlap \(shared data/,
     );
 
     const twice = await zipOf([
@@ -165,5 +172,50 @@ describe('StoredEntriesStream: entries re-emitted for a streaming reader', () =>
   it('writes archives that the standard reader accepts (the test writer itself)', async () => {
     const file = await zipOf([{ name: 'a.txt', data: 'hello' }]);
     expect((await unzip(fs.readFileSync(file))).get('a.txt')?.toString()).toBe('hello');
+  });
+});
+
+describe('checkedZipReader: the core ArchiveReader every archive input uses', () => {
+  it('hands out entries in order, and refuses an archive over a limit with ArchiveLimitError', async () => {
+    const sound = await zipOf([
+      { name: 'a.xml', data: '<a/>' },
+      { name: 'dir/', data: '' },
+    ]);
+    const read = checkedZipReader(DEFAULT_ZIP_LIMITS);
+    const seen: string[] = [];
+    for await (const entry of read(sound)) {
+      seen.push(`${entry.name}:${entry.isDirectory}`);
+      if (!entry.isDirectory) expect(Buffer.from(await entry.read(100)).toString()).toBe('<a/>');
+    }
+    expect(seen).toEqual(['a.xml:false', 'dir/:true']);
+
+    const many = await zipOf(Array.from({ length: 6 }, (_, i) => ({ name: `p${i}.xml`, data: 'x' })));
+    const refused = async (reader: ArchiveReader, file: string) => {
+      try {
+        for await (const _ of reader(file));
+      } catch (err) {
+        return err as Error;
+      }
+      throw new Error('accepted');
+    };
+    const err = await refused(checkedZipReader({ ...DEFAULT_ZIP_LIMITS, maxEntries: 5 }), many);
+    expect(err).toBeInstanceOf(ArchiveLimitError);
+    expect(err).toMatchObject({
+      limit: 5,
+      message: 'the ZIP holds 6 entries, more than 5 (ARCHIVE_MAX_ENTRIES)',
+    });
+    const overlapping = await zipOf([{ name: 'k.xml', data: 'x'.repeat(100) }], {
+      aliases: [['b.xml', 'k.xml']],
+    });
+    const damaged = await refused(read, overlapping);
+    expect(damaged).toBeInstanceOf(InvalidArchiveError);
+    expect(damaged).not.toBeInstanceOf(ArchiveLimitError);
+  });
+
+  it('reads an entry no larger than the caller’s limit', async () => {
+    const file = await zipOf([{ name: 'big.xml', data: 'y'.repeat(5000) }]);
+    for await (const entry of checkedZipReader()(file)) {
+      await expect(entry.read(4999)).rejects.toBeInstanceOf(EntryTooLargeError);
+    }
   });
 });

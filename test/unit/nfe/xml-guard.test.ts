@@ -55,6 +55,21 @@ describe('xml guard: size, depth, structure', () => {
     expect(() => checkXmlStructure('<a><b><c><d><e></e></d></c></b></a>', 4)).toThrow(/deeper than 4/);
   });
 
+  it('refuses 1.2M sibling elements and 200k attributes at the bound, not after parsing them', () => {
+    const siblings = `<nfeProc>${'<a/>'.repeat(1_200_000)}</nfeProc>`;
+    expect(problemOf(bytes(siblings), { maxBytes: 10 * 1024 * 1024 }).message).toBe(
+      'more than 250000 elements',
+    );
+    const attrs = `<nfeProc ${Array.from({ length: 200_000 }, (_, i) => `a${i}="1"`).join(' ')}/>`;
+    expect(problemOf(bytes(attrs), { maxBytes: 10 * 1024 * 1024 }).message).toBe(
+      '<nfeProc> has more than 64 attributes',
+    );
+    expect(() => checkXmlStructure('<a><b/><b/><b/></a>', 64, undefined, { maxElements: 3 })).toThrow(
+      /more than 3 elements/,
+    );
+    expect(() => checkXmlStructure('<a x="1" y=\'2\'/>', 64, undefined, { maxAttributes: 2 })).not.toThrow();
+  });
+
   it('rejects a body over the byte limit with TooLargeError', () => {
     const body = sample(SAMPLE);
     let error: unknown;

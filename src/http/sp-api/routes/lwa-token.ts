@@ -52,6 +52,8 @@ export function sendOAuthError(reply: FastifyReply, err: unknown): FastifyReply 
       return send(400, 'invalid_request', domain.message);
     case 'not_found':
       return send(404, 'invalid_request', domain.message);
+    case 'timeout':
+      return send(408, 'invalid_request', domain.message);
     case 'maintenance':
     case 'unavailable':
       return send(503, 'temporarily_unavailable', domain.message);
@@ -117,7 +119,8 @@ export async function lwaTokenRoutes(app: FastifyInstance, deps: HttpDeps): Prom
   );
 
   app.route({
-    method: ['GET', 'PUT', 'PATCH', 'DELETE'],
+    // Every method Fastify routes but POST (HEAD comes with GET): the same 405 for each.
+    method: ['GET', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'],
     url: '/auth/o2/token',
     schema: { hide: true },
     handler: async (request, reply) =>
