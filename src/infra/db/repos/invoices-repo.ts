@@ -11,6 +11,7 @@ import {
 import type { InvoicesRepository } from '../../../core/invoices/invoices-repository.js';
 import type { ListingRow } from '../../../core/invoices/listing-rendering.js';
 import type { Db } from '../database.js';
+import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
 
 type InvoiceInsert = Insertable<InvoicesTable>;
@@ -256,6 +257,7 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     return filtered(this.db, f, order, after)
       .select(['i.invoice_id', 'i.issued_at', 'i.listing'])
       .limit(limit)
+      .modifyEnd(PREPARED)
       .execute() as Promise<ListingRow[]>;
   }
 
