@@ -26,7 +26,9 @@ for (let round = 0; round < rounds; round++) {
   ] as const) {
     // BENCH_AB_PROFILE=<dir>: a CPU profile of the servers (node --cpu-prof), to see where time goes.
     const profile = process.env.BENCH_AB_PROFILE;
-    const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${label}`, cli, 'serve'] : [cli, 'serve'];
+    const args = profile
+      ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${label}`, cli, 'serve']
+      : [cli, 'serve'];
     const { child, match } = await startChild(args, env, /listening on (http:\/\/\S+)/);
     try {
       const url = match[1] as string;

@@ -20,8 +20,11 @@ export async function machineFacts(pgUrl: string | null): Promise<string> {
   if (pgUrl) {
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
-    pgVersion = (await client.query<{ v: string }>('show server_version')).rows[0]?.v ?? '?';
-    const av = (await client.query<{ a: string }>('show autovacuum')).rows[0]?.a ?? '?';
+    const r = await client.query<{ v: string; a: string }>(
+      "select current_setting('server_version') as v, current_setting('autovacuum') as a",
+    );
+    pgVersion = r.rows[0]?.v ?? '?';
+    const av = r.rows[0]?.a ?? '?';
     pgVersion += ` (autovacuum ${av})`;
     await client.end();
   }
