@@ -40,7 +40,7 @@ export async function loadScaleSeller(
            issued_at, status, error_code, gov_response, invoice_type, transaction_type, transaction_ids,
            layout_version, xml_sha256, xml_size, created_at, updated_at)
          select $1::uuid, md5($1 || ':' || i)::uuid, lpad(i::text, 44, '0'), $2, '55', (1 + i % 2)::text, i::text,
-           now() - ((i::bigint * 7919) % 63072000) * interval '1 second',
+           date_trunc('second', now()) - ((i::bigint * 7919) % 63072000) * interval '1 second',
            case when i % 10 = 0 then 'REJECTED' when i % 50 = 1 then 'CANCELED' else 'AUTHORIZED' end,
            case when i % 10 = 0 then '302' else '' end,
            case when i % 10 = 0 then 'Uso Denegado' else 'Autorizado o uso da NF-e' end,

@@ -211,5 +211,16 @@ describe('getInvoices from stored renderings', () => {
       t.db.database.db,
     );
     expect((await page()).invoices.map((i) => [i.status, i.errorCode])).toEqual([['REJECTED', '999']]);
+
+    // A date written with microseconds (by another tool) still gets its rendering kept.
+    await sql`update invoices set issued_at = issued_at + interval '250 microseconds' where seller_id = ${seller.sellerId}`.execute(
+      t.db.database.db,
+    );
+    await page();
+    const kept = await sql<{ n: number }>`
+      select count(*)::int as n from invoices where seller_id = ${seller.sellerId} and listing is not null`.execute(
+      t.db.database.db,
+    );
+    expect(kept.rows[0]?.n).toBe(1);
   });
 });

@@ -278,7 +278,8 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .where('seller_id', '=', sellerId)
       .where('invoice_id', '=', r.invoice_id)
       .where('listing', 'is', null)
-      .where('issued_at', '=', r.issued_at)
+      // Dates travel with millisecond precision; a row written with microseconds must still match.
+      .where(sql<Date>`date_trunc('milliseconds', issued_at)`, '=', r.issued_at)
       .where('status', '=', r.status)
       .where('error_code', '=', r.error_code)
       .where('gov_response', '=', r.gov_response)
