@@ -29,7 +29,7 @@ export async function postgresServerUrl(): Promise<string | null> {
   }
 }
 
-async function ensurePgDatabase(serverUrl: string, name: string): Promise<string> {
+export async function ensurePgDatabase(serverUrl: string, name: string): Promise<string> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   const exists = await client.query('select 1 from pg_database where datname = $1', [name]);

@@ -1,13 +1,24 @@
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from './dataset.js';
 import { benchDir, cliPath, fmt, type LoadResult, runLoad, startChild, stopChild } from './lib.js';
+import { startPrism } from './prism.js';
+
+export interface LoadAt {
+  connections: number;
+  target: LoadResult;
+  /** Null when not measured (the scale case). */
+  baseline: LoadResult | null;
+  /** Stoplight Prism mocking Amazon's model (null when it is not installed). */
+  prism: LoadResult | null;
+}
 
 export interface CaseResult {
   label: string;
-  target: LoadResult;
-  baseline: LoadResult;
+  pageBytes: number;
+  loads: LoadAt[];
 }
 
 const BASE = '/tax/invoices/2024-06-19/invoices';
@@ -28,18 +39,19 @@ export async function token(url: string, d: Dataset): Promise<string> {
 
 /**
  * getInvoices, pages of 100 with a status filter over the whole dataset: the first `pages` pages
- * of one walk, requested round-robin by 16 connections. The baseline serves the first page's bytes.
+ * of one walk, requested round-robin, at each connection count, against a bare Fastify server
+ * serving the first page's bytes and Stoplight Prism mocking Amazon's model, in the same run.
  */
 export async function benchGetInvoices(
   d: Dataset,
-  opts: { connections: number; durationSeconds: number; pages: number },
+  opts: { connections: number[]; durationSeconds: number; pages: number; baselines?: boolean },
 ): Promise<CaseResult> {
   const { child, match } = await startChild(
     [cliPath, 'serve'],
     { ...d.env, PORT: '0', DEMO_DATA: 'false', RATE_LIMITS_ENABLED: 'false', LOG_LEVEL: 'warn' },
     /listening on (http:\/\/\S+)/,
   );
-  let baselineChild: typeof child | undefined;
+  const others: ChildProcess[] = [];
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bench-'));
   try {
     const url = match[1] as string;
@@ -59,32 +71,44 @@ export async function benchGetInvoices(
       if (next && paths.length < opts.pages) paths.push(next);
       else break;
     }
-    const load = { paths, headers, connections: opts.connections, durationSeconds: opts.durationSeconds };
-    await runLoad({ ...load, url, durationSeconds: 2 }); // warm-up: JIT, caches, pools
-    const target = await runLoad({ ...load, url });
-
     const bodyFile = path.join(tmp, 'page.json');
     fs.writeFileSync(bodyFile, firstBody as Buffer);
+    const withBaselines = opts.baselines ?? true;
     const baseline = await startChild(
       [path.join(benchDir, 'baseline-server.js'), bodyFile],
       {},
       /LISTENING (\d+)/,
     );
-    baselineChild = baseline.child;
+    others.push(baseline.child);
     const baseUrl = `http://127.0.0.1:${baseline.match[1]}`;
-    await runLoad({ ...load, url: baseUrl, durationSeconds: 2 });
-    const base = await runLoad({ ...load, url: baseUrl });
-    if (target.non2xx || target.errors) {
-      process.stderr.write(
-        `warning: ${target.non2xx} non-2xx answers and ${target.errors} errors under load\n`,
-      );
+    const prism = withBaselines ? await startPrism() : null;
+    if (prism) others.push(prism.child);
+    const loads: LoadAt[] = [];
+    for (const connections of opts.connections) {
+      const load = { paths, headers, connections, durationSeconds: opts.durationSeconds };
+      const measure = async (at: string) => {
+        await runLoad({ ...load, url: at, durationSeconds: 2 }); // warm-up: JIT, caches, pools
+        return runLoad({ ...load, url: at });
+      };
+      const target = await measure(url);
+      if (target.non2xx || target.errors) {
+        process.stderr.write(
+          `warning: ${target.non2xx} non-2xx answers and ${target.errors} errors under load\n`,
+        );
+      }
+      loads.push({
+        connections,
+        target,
+        baseline: withBaselines ? await measure(baseUrl) : null,
+        prism: prism ? await measure(prism.url) : null,
+      });
     }
     process.stderr.write(
       `  ${d.label}: ${paths.length} distinct pages of ${fmt((firstBody as Buffer).length)} bytes\n`,
     );
-    return { label: d.label, target, baseline: base };
+    return { label: d.label, pageBytes: (firstBody as Buffer).length, loads };
   } finally {
-    if (baselineChild) await stopChild(baselineChild);
+    for (const other of others) await stopChild(other);
     await stopChild(child);
     fs.rmSync(tmp, { recursive: true, force: true });
   }

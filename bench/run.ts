@@ -1,67 +1,130 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { benchDanfe, danfeRows } from './danfe.js';
-import { postgresServerUrl, prepareDataset } from './dataset.js';
+import { ensurePgDatabase, postgresServerUrl, prepareDataset } from './dataset.js';
 import { benchExport, type ExportResult, exportRows } from './export.js';
 import { benchGetInvoices, type CaseResult, token } from './get-invoices.js';
+import { benchIngest, type IngestResult, ingestRows } from './ingest.js';
 import { benchKaufland, type KauflandResult, kauflandRows } from './kaufland.js';
-import { fmt, table } from './lib.js';
+import { benchDir, fmt, type LoadResult, table } from './lib.js';
+import { machineFacts, writeBlock } from './report.js';
+import { loadScaleSeller } from './scale-dataset.js';
 
 /**
  * `npm run bench`: every case against a baseline measured in the same run, printed as ratios
  * (machines here are shared and noisy; absolute figures vary, ratios much less).
- * Env: BENCH_INVOICES (100000), BENCH_DURATION (10 s), BENCH_CONNECTIONS (16),
+ * Env: BENCH_INVOICES (100000), BENCH_DURATION (10 s), BENCH_CONNECTIONS (1,16,64),
  * BENCH_DATABASE_URL (a PostgreSQL server; default 127.0.0.1:5432, skipped when absent).
  */
 const invoices = Number(process.env.BENCH_INVOICES ?? 100_000);
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const connections = (process.env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 const only = process.argv[2];
 
-function printGetInvoices(results: CaseResult[]) {
-  const rows = [['getInvoices (100/page, filtered)', 'req/s', 'p50 ms', 'p99 ms', 'vs bare Fastify']];
+function getInvoicesRows(results: CaseResult[]): string[][] {
+  const rows = [
+    ['getInvoices (100/page, filtered)', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'vs bare Fastify', 'vs Prism'],
+  ];
   for (const r of results) {
-    rows.push([
-      `invoicehub · ${r.label}`,
-      fmt(r.target.rps),
-      fmt(r.target.p50, 1),
-      fmt(r.target.p99, 1),
-      `${fmt((r.target.rps / r.baseline.rps) * 100, 1)} %`,
-    ]);
-    rows.push([
-      `  bare Fastify, same bytes`,
-      fmt(r.baseline.rps),
-      fmt(r.baseline.p50, 1),
-      fmt(r.baseline.p99, 1),
-      '100 %',
-    ]);
+    for (const l of r.loads) {
+      rows.push([
+        `invoicehub · ${r.label}`,
+        String(l.connections),
+        fmt(l.target.rps),
+        fmt(l.target.p50, 1),
+        fmt(l.target.p99, 1),
+        l.baseline ? `${fmt((l.target.rps / l.baseline.rps) * 100, 1)} %` : '-',
+        l.prism ? `${fmt(l.target.rps / l.prism.rps, 2)}x` : '-',
+      ]);
+      if (l.baseline)
+        rows.push([
+          '  bare Fastify, same bytes',
+          '',
+          fmt(l.baseline.rps),
+          fmt(l.baseline.p50, 1),
+          fmt(l.baseline.p99, 1),
+          '100 %',
+          '',
+        ]);
+      if (l.prism) {
+        rows.push([
+          "  Prism mock of Amazon's model",
+          '',
+          fmt(l.prism.rps),
+          fmt(l.prism.p50, 1),
+          fmt(l.prism.p99, 1),
+          '',
+          '1.00x',
+        ]);
+      }
+    }
   }
-  console.log(`\n${table(rows)}\n`);
+  return rows;
+}
+
+const pgServer = await postgresServerUrl();
+const facts = await machineFacts(pgServer);
+console.log(facts);
+
+/** Prints a case's table and keeps it in BENCHMARKS.md. */
+function report(name: string, title: string, rows: string[][]) {
+  const text = table(rows);
+  console.log(`\n${text}\n`);
+  writeBlock(name, title, facts, text);
 }
 
 if (!only || only === 'get-invoices') {
   console.log(
-    `getInvoices over ${fmt(invoices)} invoices, ${connections} connections, ${durationSeconds} s per run`,
+    `getInvoices over ${fmt(invoices)} invoices, ${connections.join('/')} connections, ${durationSeconds} s per run`,
   );
   const results: CaseResult[] = [];
-  results.push(
-    await benchGetInvoices(await prepareDataset('pglite', invoices), {
-      connections,
-      durationSeconds,
-      pages: 20,
-    }),
-  );
-  const pgUrl = await postgresServerUrl();
-  if (pgUrl) {
-    results.push(
-      await benchGetInvoices(await prepareDataset('postgres', invoices, pgUrl), {
-        connections,
-        durationSeconds,
-        pages: 20,
-      }),
-    );
+  const opts = { connections, durationSeconds, pages: 20 };
+  results.push(await benchGetInvoices(await prepareDataset('pglite', invoices), opts));
+  if (pgServer) {
+    results.push(await benchGetInvoices(await prepareDataset('postgres', invoices, pgServer), opts));
   } else {
     console.log('(no PostgreSQL reachable: set BENCH_DATABASE_URL to include it)');
   }
-  printGetInvoices(results);
+  report('get-invoices', `getInvoices over ${fmt(invoices)} invoices`, getInvoicesRows(results));
+}
+
+// Opt-in (not in a plain `npm run bench`): getInvoices at 10k and at 1M invoices of one seller.
+if (only === 'scale') {
+  const small = Number(process.env.BENCH_SCALE_SMALL ?? 10_000);
+  const large = Number(process.env.BENCH_SCALE_LARGE ?? 1_000_000);
+  if (!pgServer) throw new Error('scale needs PostgreSQL (BENCH_DATABASE_URL)');
+  const url = await ensurePgDatabase(pgServer, 'invoicehub_bench_scale');
+  const dataDir = path.resolve(benchDir, '../../bench/.data/pg-scale');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const opts = { connections: [16], durationSeconds, pages: 20, baselines: false };
+  const results: CaseResult[] = [];
+  for (const [n, tag] of [
+    [small, `${fmt(small)} invoices`],
+    [large, `${fmt(large)} invoices`],
+  ] as const) {
+    results.push(await benchGetInvoices(await loadScaleSeller(url, dataDir, n, tag), opts));
+  }
+  const [a, b] = results.map((r) => r.loads[0]?.target as LoadResult);
+  const rows = getInvoicesRows(results);
+  rows.push([
+    `${fmt(large)} vs ${fmt(small)}: latency p50 ${fmt((b?.p50 ?? 0) / (a?.p50 || 1), 2)}x, p99 ${fmt((b?.p99 ?? 0) / (a?.p99 || 1), 2)}x, req/s ${fmt((b?.rps ?? 0) / (a?.rps || 1), 2)}x`,
+  ]);
+  report('scale', `getInvoices at ${fmt(small)} and ${fmt(large)} invoices of one seller (PostgreSQL)`, rows);
+}
+
+if (!only || only === 'ingest') {
+  const documents = Number(process.env.BENCH_INGEST_INVOICES ?? 100_000);
+  const pgUrl = pgServer;
+  if (pgUrl) {
+    console.log(`bulk ingestion of ${fmt(documents)} generated NF-e into an empty store, autovacuum off`);
+    const results: IngestResult[] = [await benchIngest(pgUrl, documents)];
+    if (process.env.BENCH_INGEST_AB === '1') {
+      results.push(await benchIngest(pgUrl, documents, { withForeignKeys: true }));
+    }
+    report('ingest', `bulk ingestion of ${fmt(documents)} NF-e`, ingestRows(results));
+  } else {
+    console.log('(ingest: no PostgreSQL reachable)');
+  }
 }
 
 if (!only || only === 'export') {
@@ -76,7 +139,7 @@ if (!only || only === 'export') {
     const pg = await prepareDataset('postgres', invoices, pgUrl);
     results.push(await benchExport(pg, (url) => token(url, pg)));
   }
-  console.log(`\n${table(exportRows(results))}\n`);
+  report('export', `export of ${fmt(invoices)} invoices`, exportRows(results));
 }
 
 if (!only || only === 'kaufland') {
@@ -85,15 +148,19 @@ if (!only || only === 'kaufland') {
     `Kaufland order invoices: list over ${fmt(listed)} invoices, 10 MiB uploads, ${durationSeconds} s per run`,
   );
   const results: KauflandResult[] = [];
-  const opts = { invoices: listed, connections, durationSeconds };
+  const opts = {
+    invoices: listed,
+    connections: connections.includes(16) ? 16 : (connections[0] ?? 16),
+    durationSeconds,
+  };
   results.push(await benchKaufland('pglite', opts));
   const pgUrl = await postgresServerUrl();
   if (pgUrl) results.push(await benchKaufland('postgres', { ...opts, serverUrl: pgUrl }));
-  console.log(`\n${table(kauflandRows(results))}\n`);
+  report('kaufland', 'Kaufland order invoices', kauflandRows(results));
 }
 
 if (!only || only === 'danfe') {
   const danfes = Number(process.env.BENCH_DANFES ?? 1000);
   console.log(`${fmt(danfes)} DANFEs per case, one process per case (Node ${process.version})`);
-  console.log(`\n${table(danfeRows(await benchDanfe(danfes)))}\n`);
+  report('danfe', `${fmt(danfes)} DANFEs`, danfeRows(await benchDanfe(danfes)));
 }

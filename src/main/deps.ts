@@ -30,6 +30,7 @@ import { AccessKeyTemplateService } from '../core/templates/template-service.js'
 import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { downloadUrl } from '../http/files/download-route.js';
 import type { HttpServices } from '../http/http-deps.js';
+import { spApiListingRendering } from '../http/sp-api/presenters.js';
 import { createBlobStore, prepareBlobStore } from '../infra/blobs/create-blob-store.js';
 import { systemClock } from '../infra/clock.js';
 import { AesGcmSecretBox } from '../infra/crypto/aes-gcm-secret-box.js';
@@ -92,12 +93,14 @@ export function buildServices(
   const secretBox = new AesGcmSecretBox(signingKey);
   const signingCredentials = new SigningCredentials(store.sellers, secretBox, clock);
   const keyset = new Keyset(new PageTokens(signingKey));
+  // The SP-API dialect's rendering of a listed invoice, kept beside each invoice (getInvoices).
   const ingest = new IngestService(
     store,
     clock,
     ids,
     config.maxXmlBytes,
     checkedZipReader(archiveLimits(config)),
+    spApiListingRendering,
   );
   const danfe = new DanfeService(store, pdfkitDanfeRenderer);
   // How asynchronous results reach sellers: signed links to this server, and a nudge to the worker.
@@ -136,7 +139,7 @@ export function buildServices(
       },
       delivery,
     ),
-    queries: new InvoiceQueries(store, clock, keyset),
+    queries: new InvoiceQueries(store, clock, keyset, spApiListingRendering),
     danfe,
     orders: new OrdersService(store, clock),
     maintenance: new MaintenanceService(store.settings, clock),

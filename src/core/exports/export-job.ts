@@ -55,6 +55,10 @@ function partKey(sellerId: string, exportId: string, part: number): string {
 
 type ExportRows = Awaited<ReturnType<InvoicesRepository['exportPage']>>;
 
+function positionOf(row: { issued_at: Date; invoice_id: string }): InvoiceCursor {
+  return { issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id };
+}
+
 /** What one part ended with: where the next part starts, and whether the invoices ran out. */
 interface PartEnd {
   cursor: InvoiceCursor | undefined;
@@ -189,18 +193,24 @@ class ExportJob {
     let cursor = start;
     let rows = first;
     while (true) {
+      // The next page is read while this one is compressed: the database and libuv's threads work
+      // at once. When the part fills up first, the page read ahead is dropped (read again next part).
+      const last = rows.at(-1);
+      const next =
+        rows.length === pageSize && last ? this.page(filter, snapshot, positionOf(last)) : undefined;
+      next?.catch(() => {}); // awaited below, or dropped
       for (const row of rows) {
         const full =
           writer.entryCount >= maxEntries ||
           (writer.entryCount > 0 && writer.bytesIn + row.xml.byteLength > maxBytes);
         if (full) return { cursor, exhausted: false };
         await writer.add(`${row.invoice_id}.xml`, row.xml);
-        cursor = { issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id };
+        cursor = positionOf(row);
       }
       onPage();
-      if (rows.length < pageSize) return { cursor, exhausted: true };
+      if (!next) return { cursor, exhausted: true };
       signal.throwIfAborted();
-      rows = await this.page(filter, snapshot, cursor);
+      rows = await next;
     }
   }
 

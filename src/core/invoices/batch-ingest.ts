@@ -11,7 +11,8 @@ import { timeSlicer } from '../time-slices.js';
 import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
 import type { IngestResult, IngestService } from './ingest-service.js';
 import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
-import { invoiceView } from './invoice-view.js';
+import { invoiceSummary, invoiceView } from './invoice-view.js';
+import type { ListingRendering } from './listing-rendering.js';
 
 export interface BatchItem {
   bytes: Uint8Array;
@@ -47,6 +48,7 @@ export interface BatchContext {
   clock: Clock;
   ids: Ids;
   maxXmlBytes: number;
+  rendering?: ListingRendering | undefined;
 }
 
 /**
@@ -147,10 +149,12 @@ async function insertFast(
   const now = ctx.clock.now();
   const rows = fast.map((c) => {
     const fields = documentFields(c.doc, deriveStatus(c.doc), sha256(c.bytes), c.bytes.byteLength, now);
+    const record = newInvoiceRow(c.seller.seller_id, ctx.ids.uuid(), c.doc, c.cls, fields, now);
     return {
-      record: newInvoiceRow(c.seller.seller_id, ctx.ids.uuid(), c.doc, c.cls, fields, now),
+      record,
       xml: c.bytes,
       transactions: c.cls.transactionIds,
+      listing: ctx.rendering?.render(invoiceSummary(record)) ?? null,
     };
   });
   try {

@@ -23,7 +23,8 @@ import { type BulkItemResult, ingestZip } from './bulk-ingest.js';
 import { type IngestMeta, resolveClassification } from './classification.js';
 import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
 import type { InvoiceRecord } from './invoice-records.js';
-import { type InvoiceView, invoiceView } from './invoice-view.js';
+import { type InvoiceView, invoiceSummary, invoiceView } from './invoice-view.js';
+import type { ListingRendering } from './listing-rendering.js';
 
 export type IngestOutcome =
   | 'created'
@@ -70,6 +71,8 @@ export class IngestService {
     private readonly ids: Ids,
     private readonly maxXmlBytes: number,
     private readonly zipEntries: ArchiveReader,
+    /** The dialect's listing rendering, stored with each new invoice (see listing-rendering.ts). */
+    private readonly rendering?: ListingRendering,
   ) {}
 
   async ingest(bytes: Uint8Array, meta: IngestMeta = {}): Promise<IngestResult> {
@@ -93,7 +96,14 @@ export class IngestService {
   /** Many documents at once, with a fast path for new invoices (see batch-ingest.ts). */
   ingestMany(items: BatchItem[]): Promise<BatchResult[]> {
     return ingestBatch(
-      { single: this, store: this.store, clock: this.clock, ids: this.ids, maxXmlBytes: this.maxXmlBytes },
+      {
+        single: this,
+        store: this.store,
+        clock: this.clock,
+        ids: this.ids,
+        maxXmlBytes: this.maxXmlBytes,
+        rendering: this.rendering,
+      },
       items,
     );
   }
@@ -157,10 +167,12 @@ export class IngestService {
         });
       }
       const invoiceId = this.ids.uuid();
+      const record = newInvoiceRow(seller.seller_id, invoiceId, doc, cls, fields, now);
       await tx.invoices.insert({
-        record: newInvoiceRow(seller.seller_id, invoiceId, doc, cls, fields, now),
+        record,
         xml: bytes,
         transactions: cls.transactionIds,
+        listing: this.rendering?.render(invoiceSummary(record)) ?? null,
       });
       await tx.invoices.markEventsApplied(seller.seller_id, doc.accessKey, now);
       const created = (await tx.invoices.byId(seller.seller_id, invoiceId)) as InvoiceRecord;

@@ -8,6 +8,7 @@ import { isUuid } from '../text.js';
 import type { InvoiceCursor, InvoiceFilter, InvoiceListRecord } from './invoice-records.js';
 import { type InvoiceSummary, type InvoiceView, invoiceSummary, invoiceView } from './invoice-view.js';
 import type { InvoicesRepository } from './invoices-repository.js';
+import type { ListingRendering, ListingRow } from './listing-rendering.js';
 import { transactionIdentifierProblems } from './transaction-identifier.js';
 
 /** The caller, as authenticated by a dialect. */
@@ -125,6 +126,11 @@ export function resolveInvoiceFilter(
   };
 }
 
+/** Where a listing row sits in the keyset order. */
+function position(row: { issued_at: Date; invoice_id: string }): InvoiceCursor {
+  return { issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id };
+}
+
 function tokenFilter(f: InvoiceFilter, order: 'asc' | 'desc'): TokenFilter {
   const { sellerId: _seller, start, end, ...rest } = f;
   return { ...rest, start: start.toISOString(), end: end.toISOString(), order };
@@ -135,6 +141,8 @@ export class InvoiceQueries {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly keyset: Keyset,
+    /** The dialect's rendering kept beside each invoice (renderedInvoices), when one registers it. */
+    private readonly rendering?: ListingRendering,
   ) {}
 
   attributes(scope: SellerScope, marketplaceId: string | undefined): MarketplaceInvoiceAttributes {
@@ -177,6 +185,47 @@ export class InvoiceQueries {
 
   /** A page of the seller's visible invoices; `nextToken` continues a listing. */
   async getInvoices(scope: SellerScope, input: GetInvoicesInput): Promise<Page<InvoiceSummary>> {
+    const q = this.listing(scope, input);
+    const page = await this.keyset.page<InvoiceListRecord, InvoicesScope, InvoiceCursor>({
+      ...q.paging,
+      read: (limit, from) => this.store.invoices.page(q.filter, q.order, limit, from),
+      position,
+    });
+    return { ...page, items: page.items.map(invoiceSummary) };
+  }
+
+  /**
+   * The same page as `getInvoices`, each invoice as the registered ListingRendering renders it:
+   * read from the listing index, rendered (and kept) only for invoices stored without one.
+   */
+  async renderedInvoices(scope: SellerScope, input: GetInvoicesInput): Promise<Page<string>> {
+    const rendering = this.rendering;
+    if (!rendering) throw new Error('no listing rendering is registered');
+    const q = this.listing(scope, input);
+    const page = await this.keyset.page<ListingRow, InvoicesScope, InvoiceCursor>({
+      ...q.paging,
+      read: (limit, from) => this.store.invoices.listingPage(q.filter, q.order, limit, from),
+      position,
+    });
+    const missing = page.items.filter((r) => r.listing === null).map((r) => r.invoice_id);
+    const rendered = new Map<string, string>();
+    if (missing.length) {
+      for (const record of await this.store.invoices.listFields(scope.sellerId, missing)) {
+        const text = rendering.render(invoiceSummary(record));
+        rendered.set(record.invoice_id, text);
+        await this.store.invoices.keepListing(scope.sellerId, record, text);
+      }
+    }
+    const items: string[] = [];
+    for (const r of page.items) {
+      const text = r.listing ?? rendered.get(r.invoice_id);
+      if (text !== undefined) items.push(text);
+    }
+    return { ...page, items };
+  }
+
+  /** Validates a listing call (first or continued) into its filter, order and paging. */
+  private listing(scope: SellerScope, input: GetInvoicesInput) {
     let pageSize = input.pageSize ?? 100;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 200) {
       throw InvalidInputError.field('pageSize', 'must be an integer from 1 to 200');
@@ -196,14 +245,16 @@ export class InvoiceQueries {
       filter = resolveInvoiceFilter(scope, input, this.clock.now());
       order = input.sortOrder === 'ASC' ? 'asc' : 'desc';
     }
-    const page = await this.keyset.page<InvoiceListRecord, InvoicesScope, InvoiceCursor>({
+    const paging = {
       size: pageSize,
-      scope: { op: 'getInvoices', seller: scope.sellerId, filter: tokenFilter(filter, order) },
+      scope: {
+        op: 'getInvoices',
+        seller: scope.sellerId,
+        filter: tokenFilter(filter, order),
+      } as InvoicesScope,
       after,
-      read: (limit, from) => this.store.invoices.page(filter, order, limit, from),
-      position: (row) => ({ issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id }),
-    });
-    return { ...page, items: page.items.map(invoiceSummary) };
+    };
+    return { filter, order, paging };
   }
 
   /**

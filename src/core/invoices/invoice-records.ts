@@ -89,4 +89,6 @@ export interface NewInvoice {
   record: InvoiceRecord;
   xml: Uint8Array;
   transactions: TransactionId[];
+  /** The dialect's listing rendering of the record (ListingRendering), when one is registered. */
+  listing?: string | null;
 }

@@ -6,6 +6,7 @@ import type {
   InvoiceRecord,
   NewInvoice,
 } from './invoice-records.js';
+import type { ListingRow } from './listing-rendering.js';
 
 /** The invoice store: invoices, their original documents and NF-e events. Every call is tenant-first. */
 export interface InvoicesRepository {
@@ -41,6 +42,20 @@ export interface InvoicesRepository {
     limit: number,
     after?: InvoiceCursor,
   ): Promise<InvoiceListRecord[]>;
+  /** The same page as `page`, as the listing index holds it: ids, dates and stored renderings. */
+  listingPage(
+    filter: InvoiceFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after?: InvoiceCursor,
+  ): Promise<ListingRow[]>;
+  /** The listed fields of these invoices (to render those without a stored rendering). */
+  listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]>;
+  /**
+   * Stores the rendering of `rendered`, unless the invoice changed since it was read (the stored
+   * listed fields must still equal `rendered`'s) or already has one.
+   */
+  keepListing(sellerId: string, rendered: InvoiceListRecord, listing: string): Promise<void>;
   /** Ids and original bytes, ascending, of invoices stored before `snapshot`. */
   exportPage(
     filter: InvoiceFilter,

@@ -1,6 +1,7 @@
 import type { ExportView } from '../../core/exports/export-service.js';
 import type { GovernmentInvoiceStatus } from '../../core/government/government-service.js';
 import type { InvoiceSummary } from '../../core/invoices/invoice-view.js';
+import type { ListingRendering } from '../../core/invoices/listing-rendering.js';
 import type { Page } from '../../core/paging/keyset.js';
 
 /** The core's neutral views in the shapes of Amazon's InvoicesApiModel_2024-06-19. */
@@ -19,6 +20,21 @@ export function spApiInvoice(v: InvoiceSummary) {
     transactionIds: v.transactionIds,
     transactionType: v.transactionType,
   };
+}
+
+/**
+ * `Invoice` as JSON text, kept by the store beside each invoice (the core's ListingRendering port;
+ * main registers it). Keys in the order of the response schema, as its serializer writes them,
+ * so a page joined from these is byte for byte the page the schema would serialize.
+ */
+export const spApiListingRendering: ListingRendering = {
+  render: (v) => JSON.stringify(spApiInvoice(v)),
+};
+
+/** `GetInvoicesResponse` joined from stored `Invoice` renderings. */
+export function spApiRenderedPage(page: Page<string>): string {
+  const next = page.cursor ? `,"nextToken":${JSON.stringify(page.cursor)}` : '';
+  return `{"invoices":[${page.items.join(',')}]${next}}`;
 }
 
 /** `Export`. */

@@ -34,7 +34,10 @@ type Table<R, J extends keyof R = never> = {
 export type SellersTable = Table<SellerRecord>;
 export type CredentialsTable = Table<CredentialRecord>;
 export type AccessTokensTable = Table<AccessTokenRecord>;
-export type InvoicesTable = Table<InvoiceRecord, 'transaction_ids' | 'discrepancies'>;
+/** `listing`: the dialect's rendering of the invoice, NULL until rendered (migrations/0010). */
+export type InvoicesTable = Table<InvoiceRecord, 'transaction_ids' | 'discrepancies'> & {
+  listing: string | null;
+};
 export type NfeEventsTable = Table<EventRecord> & { xml: Uint8Array };
 export type OrdersTable = Table<OrderRecord>;
 export type OrderItemsTable = Table<OrderItemRecord>;

@@ -1,7 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { HttpDeps } from '../../http-deps.js';
-import { spApiInvoice, spApiPage } from '../presenters.js';
+import { spApiInvoice, spApiRenderedPage } from '../presenters.js';
 import {
   GetInvoiceResponse,
   GetInvoicesAttributesResponse,
@@ -46,10 +46,14 @@ export async function invoiceRoutes(app: FastifyInstance, deps: HttpDeps): Promi
         response: withErrors({ 200: GetInvoicesResponse }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      const page = await queries.getInvoices(sellerOf(request), { ...q, statuses: splitCsv(q.statuses) });
-      return spApiPage({ ...page, items: page.items.map(spApiInvoice) }, 'invoices');
+      const page = await queries.renderedInvoices(sellerOf(request), {
+        ...q,
+        statuses: splitCsv(q.statuses),
+      });
+      // Already JSON (the schema's own shape and key order): sent as is, not serialized again.
+      return reply.type('application/json; charset=utf-8').send(spApiRenderedPage(page));
     },
   );
 

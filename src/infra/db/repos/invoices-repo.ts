@@ -9,7 +9,9 @@ import {
   type NewInvoice,
 } from '../../../core/invoices/invoice-records.js';
 import type { InvoicesRepository } from '../../../core/invoices/invoices-repository.js';
+import type { ListingRow } from '../../../core/invoices/listing-rendering.js';
 import type { Db } from '../database.js';
+import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
 
 type InvoiceInsert = Insertable<InvoicesTable>;
@@ -85,6 +87,15 @@ function filtered(db: Db, f: InvoiceFilter, order: 'asc' | 'desc', after?: Invoi
   return q.orderBy('i.issued_at', order).orderBy('i.invoice_id', order);
 }
 
+/**
+ * A set of values as one parameter (a JSON array unnested by the server): one statement text
+ * whatever the batch size, so the server plans it once instead of once per list length, and one
+ * set-based probe of the index instead of thousands of bound parameters.
+ */
+function oneOf(values: string[]) {
+  return sql<string>`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+}
+
 /** Invoice columns as written: the JSON ones as text. */
 function invoiceRow(r: Partial<InvoiceRecord>) {
   const { transaction_ids, discrepancies, ...rest } = r;
@@ -136,7 +147,13 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     if (!invoices.length) return;
     await this.db
       .insertInto('invoices')
-      .values(invoices.map((r) => invoiceRow(r.record) as ReturnType<typeof invoiceRow> & InvoiceInsert))
+      .values(
+        invoices.map(
+          (r) =>
+            ({ ...invoiceRow(r.record), listing: r.listing ?? null }) as ReturnType<typeof invoiceRow> &
+              InvoiceInsert,
+        ),
+      )
       .execute();
     await this.db
       .insertInto('invoice_documents')
@@ -170,13 +187,13 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .selectFrom('invoices')
       .select('access_key')
       .where('seller_id', '=', sellerId)
-      .where('access_key', 'in', keys)
+      .where('access_key', 'in', oneOf(keys))
       .execute();
     const events = await this.db
       .selectFrom('nfe_events')
       .select('access_key')
       .where('seller_id', '=', sellerId)
-      .where('access_key', 'in', keys)
+      .where('access_key', 'in', oneOf(keys))
       .execute();
     return new Set([...invoices, ...events].map((r) => r.access_key));
   }
@@ -187,7 +204,7 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .selectFrom('invoices')
       .select(['model', 'series', 'number'])
       .where('seller_id', '=', sellerId)
-      .where('number', 'in', [...new Set(numbers)])
+      .where('number', 'in', oneOf([...new Set(numbers)]))
       .execute();
     return new Set(rows.map((r) => `${r.model}/${r.series}/${r.number}`));
   }
@@ -233,6 +250,44 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     return filtered(this.db, f, order, after)
       .select(LIST_FIELDS.map((c) => `i.${c}` as const))
       .limit(limit)
+      .execute();
+  }
+
+  listingPage(f: InvoiceFilter, order: 'asc' | 'desc', limit: number, after?: InvoiceCursor) {
+    return filtered(this.db, f, order, after)
+      .select(['i.invoice_id', 'i.issued_at', 'i.listing'])
+      .limit(limit)
+      .modifyEnd(PREPARED)
+      .execute() as Promise<ListingRow[]>;
+  }
+
+  listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]> {
+    if (!invoiceIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('invoices')
+      .select(LIST_FIELDS)
+      .where('seller_id', '=', sellerId)
+      .where('invoice_id', 'in', invoiceIds)
+      .execute();
+  }
+
+  async keepListing(sellerId: string, r: InvoiceListRecord, listing: string): Promise<void> {
+    await this.db
+      .updateTable('invoices')
+      .set({ listing })
+      .where('seller_id', '=', sellerId)
+      .where('invoice_id', '=', r.invoice_id)
+      .where('listing', 'is', null)
+      // Dates travel with millisecond precision; a row written with microseconds must still match.
+      .where(sql<Date>`date_trunc('milliseconds', issued_at)`, '=', r.issued_at)
+      .where('status', '=', r.status)
+      .where('error_code', '=', r.error_code)
+      .where('gov_response', '=', r.gov_response)
+      .where('invoice_type', '=', r.invoice_type)
+      .where('transaction_type', '=', r.transaction_type)
+      .where('series', '=', r.series)
+      .where('number', '=', r.number)
+      .where(sql<boolean>`transaction_ids = ${JSON.stringify(r.transaction_ids)}::jsonb`)
       .execute();
   }
 

@@ -1,0 +1,18 @@
+import type { InvoiceSummary } from './invoice-view.js';
+
+/**
+ * A dialect's rendering of one invoice as its listing shows it (the SP-API dialect: the JSON of
+ * its `Invoice`). The store keeps it beside the invoice so a page is built by joining stored
+ * strings; the core never reads its format. It is derived from the summary alone, and the store
+ * drops it whenever a summary column changes (migrations/0010), so it is never stale.
+ */
+export interface ListingRendering {
+  render(invoice: InvoiceSummary): string;
+}
+
+/** A listing row as the index holds it: the rendering, or null when it must be rendered again. */
+export interface ListingRow {
+  invoice_id: string;
+  issued_at: Date;
+  listing: string | null;
+}

@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { createSeller, invoiceXml, type Seller } from '../support/fixtures.js';
+
+/**
+ * migrations/0009 dropped the foreign keys of invoice_documents and invoice_transactions (their
+ * per-row probes made ingestion slow down as a seller's invoices grew). What they guaranteed must
+ * still hold: no document or transaction identifier without its invoice, whatever the path.
+ */
+describe('invoice integrity without child foreign keys', () => {
+  let t: TestApp;
+  let seller: Seller;
+
+  beforeAll(async () => {
+    t = await startTestApp({}, 'integrity');
+    seller = await createSeller(t);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const orphans = async () => {
+    const r = await sql<{ documents: number; transactions: number; bare: number }>`
+      select
+        (select count(*)::int from invoice_documents d
+           where not exists (select 1 from invoices i where i.seller_id = d.seller_id and i.invoice_id = d.invoice_id)) as documents,
+        (select count(*)::int from invoice_transactions x
+           where not exists (select 1 from invoices i where i.seller_id = x.seller_id and i.invoice_id = x.invoice_id)) as transactions,
+        (select count(*)::int from invoices i
+           where not exists (select 1 from invoice_documents d where d.seller_id = i.seller_id and d.invoice_id = i.invoice_id)) as bare`.execute(
+      t.db.database.db,
+    );
+    return r.rows[0];
+  };
+
+  const doc = (n: number) =>
+    Buffer.from(invoiceXml(seller.cnpj, { number: n, issuedAt: new Date('2026-11-19T10:00:00Z') }).xml);
+  const meta = { transactionIdentifierName: 'BUSINESS_TRANSACTION_ID', transactionIdentifierId: 'tx-1' };
+
+  it('stores every invoice with its document and identifiers, batch or single, concurrent or not', async () => {
+    const { ingest } = t.deps.services;
+    const batch = Array.from({ length: 40 }, (_, i) => ({ bytes: doc(i + 1), meta }));
+    // The same keys from several writers at once: one invoice per key, each with its document.
+    const results = await Promise.all([
+      ingest.ingestMany(batch),
+      ingest.ingestMany(batch.slice(10)),
+      ingest.ingest(doc(3), meta),
+      ingest.ingest(doc(41), meta),
+      ingest.ingest(doc(41), meta),
+    ]);
+    expect(results.flat().every((r) => !('ok' in r) || r.ok)).toBe(true);
+    const counts = await sql<{ invoices: number; keys: number; documents: number }>`
+      select (select count(*)::int from invoices where seller_id = ${seller.sellerId}) as invoices,
+             (select count(distinct access_key)::int from invoices where seller_id = ${seller.sellerId}) as keys,
+             (select count(*)::int from invoice_documents where seller_id = ${seller.sellerId}) as documents`.execute(
+      t.db.database.db,
+    );
+    expect(counts.rows[0]).toEqual({ invoices: 41, keys: 41, documents: 41 });
+    expect(await orphans()).toEqual({ documents: 0, transactions: 0, bare: 0 });
+  });
+
+  it('removes the document and identifiers of a deleted invoice', async () => {
+    const before = await sql<{ n: number }>`select count(*)::int as n from invoice_transactions`.execute(
+      t.db.database.db,
+    );
+    expect(before.rows[0]?.n).toBeGreaterThan(0);
+    await sql`delete from invoices where seller_id = ${seller.sellerId} and number in ('1', '2', '3')`.execute(
+      t.db.database.db,
+    );
+    expect(await orphans()).toEqual({ documents: 0, transactions: 0, bare: 0 });
+    await sql`delete from invoices where seller_id = ${seller.sellerId}`.execute(t.db.database.db);
+    const left = await sql<{ d: number; x: number }>`
+      select (select count(*)::int from invoice_documents) as d, (select count(*)::int from invoice_transactions) as x`.execute(
+      t.db.database.db,
+    );
+    expect(left.rows[0]).toEqual({ d: 0, x: 0 });
+  });
+});

@@ -1,0 +1,226 @@
+import { type Static, Type } from '@sinclair/typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../../src/core/demo/demo-data.js';
+import { BRAZIL } from '../../../src/core/marketplaces.js';
+import { buildCancellationEventXml } from '../../../src/core/nfe/build-events.js';
+import { spApiInvoice, spApiPage } from '../../../src/http/sp-api/presenters.js';
+import { GetInvoicesResponse } from '../../../src/http/sp-api/schemas.js';
+import { demoDeps } from '../../../src/main/deps.js';
+import { startTestApp, type TestApp } from '../../support/app.js';
+import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
+
+const PATH = '/tax/invoices/2024-06-19/invoices';
+
+/**
+ * getInvoices joins stored renderings (migrations/0010). These tests hold it to the listing it
+ * replaced: the page the core's summaries give through the response schema's serializer, byte for
+ * byte, for the same store and the same query, over many filter combinations and whole walks; and
+ * never stale after a status change, on both databases (TEST_DATABASE_URL).
+ */
+describe('getInvoices from stored renderings', () => {
+  let t: TestApp;
+  let reference: FastifyInstance;
+  let token: string;
+  let sellerId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMITS_ENABLED: 'false' }, 'listing');
+    const { credentials } = await seedDemo({ ...demoDeps(t.deps), clock: t.clock }, 240);
+    sellerId = credentials.sellerId;
+    // An upgraded store: some invoices have no rendering yet (rendered and kept at read).
+    await sql`update invoices set listing = null where number::int % 3 = 0`.execute(t.db.database.db);
+    const res = await fetch(`${t.url}/auth/o2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'refresh_token',
+        client_id: credentials.clientId,
+        client_secret: credentials.clientSecret,
+        refresh_token: credentials.refreshToken,
+      }),
+    });
+    token = ((await res.json()) as { access_token: string }).access_token;
+    // The listing as it was built before: core summaries, the presenter, the schema's serializer.
+    reference = Fastify();
+    const Query = Type.Record(Type.String(), Type.String());
+    reference.get<{ Querystring: Static<typeof Query> }>(
+      '/ref',
+      { schema: { response: { 200: GetInvoicesResponse } } },
+      async (request) => {
+        const q = request.query;
+        const page = await t.deps.services.queries.getInvoices(
+          { sellerId, marketplaceIds: [BRAZIL] },
+          {
+            ...q,
+            marketplaceId: q.marketplaceId as string,
+            statuses: q.statuses?.split(','),
+            pageSize: q.pageSize === undefined ? undefined : Number(q.pageSize),
+          },
+        );
+        return spApiPage({ ...page, items: page.items.map(spApiInvoice) }, 'invoices');
+      },
+    );
+    await reference.ready();
+  });
+
+  afterAll(async () => {
+    await reference?.close();
+    await t?.close();
+  });
+
+  async function listed(query: Record<string, string>): Promise<{ status: number; body: string }> {
+    const res = await fetch(`${t.url}${PATH}?${new URLSearchParams(query)}`, {
+      headers: { 'x-amz-access-token': token },
+    });
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    return { status: res.status, body: await res.text() };
+  }
+
+  async function expected(query: Record<string, string>): Promise<string> {
+    const res = await reference.inject({ method: 'GET', url: `/ref?${new URLSearchParams(query)}` });
+    expect(res.statusCode).toBe(200);
+    return res.body;
+  }
+
+  /** Walks every page of a listing on both paths, comparing bytes; returns the pages walked. */
+  async function walk(first: Record<string, string>): Promise<number> {
+    let query = first;
+    for (let pages = 1; ; pages++) {
+      const ref = await expected(query);
+      const got = await listed(query);
+      expect(got.status).toBe(200);
+      expect(got.body).toBe(ref);
+      const next = (JSON.parse(got.body) as { nextToken?: string }).nextToken;
+      if (!next || pages >= 40) return pages;
+      query = { marketplaceId: BRAZIL, nextToken: next };
+    }
+  }
+
+  const window = {
+    marketplaceId: BRAZIL,
+    dateStart: '2026-10-01T00:00:00Z',
+    dateEnd: '2026-11-20T12:00:00Z',
+  };
+  const combos: Record<string, string>[] = [
+    { marketplaceId: BRAZIL },
+    { marketplaceId: BRAZIL, pageSize: '200' },
+    { ...window, pageSize: '17' },
+    { ...window, pageSize: '23', sortOrder: 'ASC' },
+    { ...window, pageSize: '50', sortOrder: 'DESC', sortBy: 'START_DATE_TIME' },
+    { ...window, statuses: 'AUTHORIZED', pageSize: '31' },
+    { ...window, statuses: 'REJECTED,CANCELED', pageSize: '5' },
+    { ...window, statuses: 'CANCELED', sortOrder: 'ASC' },
+    { ...window, invoiceType: 'SYMBOLIC_RETURN', pageSize: '9' },
+    { ...window, transactionType: 'CUSTOMER_SALES', pageSize: '40' },
+    { ...window, series: '2', pageSize: '11', sortOrder: 'ASC' },
+    { ...window, series: '001', pageSize: '64' },
+    { ...window, externalInvoiceId: '12' },
+    { ...window, externalInvoiceId: '000000099', statuses: 'AUTHORIZED,REJECTED,CANCELED' },
+    { ...window, dateStart: '2026-11-10T00:00:00Z', dateEnd: '2026-11-15T00:00:00Z', pageSize: '7' },
+    { ...window, pageSize: '1' },
+  ];
+
+  it('answers every filter combination with the bytes of the previous listing, page after page', async () => {
+    let pages = 0;
+    for (const combo of combos) pages += await walk(combo);
+    expect(pages).toBeGreaterThan(combos.length * 2);
+    // Renderings missing before the walk were kept by it.
+    const missing = await sql<{ n: number }>`
+      select count(*)::int as n from invoices where listing is null and status <> 'PENDING'`.execute(
+      t.db.database.db,
+    );
+    expect(missing.rows[0]?.n).toBe(0);
+  });
+
+  it('filters by transaction identifier as before', async () => {
+    const row = await sql<{ value: string }>`
+      select value from invoice_transactions where seller_id = ${sellerId} limit 1`.execute(t.db.database.db);
+    const id = row.rows[0]?.value as string;
+    const query = {
+      ...window,
+      transactionIdentifierName: 'BUSINESS_TRANSACTION_ID',
+      transactionIdentifierId: id,
+    };
+    await walk(query);
+    expect(JSON.parse((await listed(query)).body).invoices.length).toBeGreaterThan(0);
+  });
+
+  it('accepts a token of the previous listing, and repeated or changed filters as before', async () => {
+    const first = { ...window, pageSize: '10', statuses: 'AUTHORIZED' };
+    const refToken = (JSON.parse(await expected(first)) as { nextToken: string }).nextToken;
+    const cont = { marketplaceId: BRAZIL, nextToken: refToken };
+    expect((await listed(cont)).body).toBe(await expected(cont));
+    const repeated = { ...first, nextToken: refToken };
+    expect((await listed(repeated)).body).toBe(await expected(repeated));
+    const changed = await listed({ ...first, statuses: 'CANCELED', nextToken: refToken });
+    expect(changed.status).toBe(400);
+    const tampered = await listed({ marketplaceId: BRAZIL, nextToken: `${refToken.slice(0, -2)}xx` });
+    expect(tampered.status).toBe(400);
+  });
+
+  it('is never stale: re-ingestion, rejection and cancellation show on the very next page', async () => {
+    const seller: Seller = await createSeller(t);
+    const api = await fetch(`${t.url}/auth/o2/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'refresh_token',
+        client_id: seller.clientId,
+        client_secret: seller.clientSecret,
+        refresh_token: seller.refreshToken,
+      }),
+    });
+    const own = ((await api.json()) as { access_token: string }).access_token;
+    const issuedAt = new Date('2026-11-20T10:00:00.000Z');
+    const page = async () => {
+      const res = await fetch(`${t.url}${PATH}?marketplaceId=${BRAZIL}&dateStart=2026-11-19T00:00:00Z`, {
+        headers: { 'x-amz-access-token': own },
+      });
+      return (await res.json()) as { invoices: { status: string; errorCode: string; govResponse: string }[] };
+    };
+    const pending = invoiceXml(seller.cnpj, { number: 5, issuedAt, outcome: { kind: 'pending' } });
+    expect((await ingest(t, pending.xml)).status).toBe(201);
+    expect((await page()).invoices).toEqual([]);
+
+    const rejected = invoiceXml(seller.cnpj, {
+      number: 5,
+      issuedAt,
+      outcome: { kind: 'rejected', cStat: '302', xMotivo: 'Uso Denegado', at: issuedAt },
+    });
+    expect((await ingest(t, rejected.xml)).status).toBe(200);
+    expect((await page()).invoices.map((i) => [i.status, i.errorCode])).toEqual([['REJECTED', '302']]);
+
+    const authorized = invoiceXml(seller.cnpj, { number: 5, issuedAt });
+    expect((await ingest(t, authorized.xml)).status).toBe(200);
+    expect((await page()).invoices.map((i) => i.status)).toEqual(['AUTHORIZED']);
+
+    const cancellation = buildCancellationEventXml({
+      accessKey: authorized.accessKey,
+      cnpj: seller.cnpj,
+      at: new Date(issuedAt.getTime() + 60_000),
+      protocol: '135000000000005',
+      justification: 'Pedido cancelado pelo cliente antes do envio',
+    });
+    expect((await ingest(t, cancellation)).status).toBe(200);
+    expect((await page()).invoices.map((i) => i.status)).toEqual(['CANCELED']);
+
+    // Whoever writes the row (here plain SQL), the rendering goes with the change.
+    await sql`update invoices set status = 'REJECTED', error_code = '999' where seller_id = ${seller.sellerId}`.execute(
+      t.db.database.db,
+    );
+    expect((await page()).invoices.map((i) => [i.status, i.errorCode])).toEqual([['REJECTED', '999']]);
+
+    // A date written with microseconds (by another tool) still gets its rendering kept.
+    await sql`update invoices set issued_at = issued_at + interval '250 microseconds' where seller_id = ${seller.sellerId}`.execute(
+      t.db.database.db,
+    );
+    await page();
+    const kept = await sql<{ n: number }>`
+      select count(*)::int as n from invoices where seller_id = ${seller.sellerId} and listing is not null`.execute(
+      t.db.database.db,
+    );
+    expect(kept.rows[0]?.n).toBe(1);
+  });
+});
