@@ -56,6 +56,8 @@ function field(out: string, name: string): string {
 
 describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))(
   'the invoicehub command line (embedded store)',
+  // Each test runs many child processes, each a cold Node start: minutes on a loaded machine.
+  { timeout: 240_000 },
   () => {
     let dataDir: string;
 

@@ -58,7 +58,8 @@ async function runAndKill(t: TestDatabase, killAt: string): Promise<void> {
   }
 }
 
-describe('a worker killed with SIGKILL mid-job', () => {
+// Two worker processes start cold one after the other: slow on a loaded machine.
+describe('a worker killed with SIGKILL mid-job', { timeout: 180_000 }, () => {
   let t: TestDatabase;
   const pglite = !process.env.TEST_DATABASE_URL;
   beforeAll(async () => {
