@@ -134,7 +134,11 @@ describe('slow clients and HTTP-level errors', () => {
     const a = parse(await rawExchange(t.url, [head, '<nfeProc>'], { waitMs: 15_000 }));
     expect(a.status).toBe(408);
     expect(a.closed).toBe(true);
-    expect(JSON.parse(a.body)).toMatchObject({ status: 408, detail: expect.stringMatching(/stalled/) });
+    // Stalled, or (when the few bytes came a moment after the clock started) too slow: both are true.
+    expect(JSON.parse(a.body)).toMatchObject({
+      status: 408,
+      detail: expect.stringMatching(/stalled|too slow/),
+    });
     const unknown = request('POST', '/kaufland/v2/nope', {
       'content-type': 'application/json',
       'content-length': '50',
