@@ -1,8 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UniqueViolationError } from '../../src/core/errors.js';
 import { DataDirLockedError } from '../../src/infra/db/data-dir-lock.js';
 import { openDatabase } from '../../src/infra/db/database.js';
+import { translateDbError } from '../../src/infra/db/db-errors.js';
 import { loadMigrations, migrate } from '../../src/infra/db/migrate.js';
+import { openPGliteThread } from '../../src/infra/db/pglite-thread.js';
+import { CLI, ensureCliBuilt } from '../support/cli-process.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 describe('database', () => {
@@ -34,9 +43,65 @@ describe('database', () => {
     expect(row).toBeUndefined();
   });
 
+  it('keeps the SQLSTATE and detail of a failed statement, which decide how it is answered', async () => {
+    const db = t.database.db;
+    const row = { key: 'twice', value: JSON.stringify(1), updated_at: new Date() };
+    await db.insertInto('settings').values(row).execute();
+    const err = await db
+      .insertInto('settings')
+      .values(row)
+      .execute()
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: '23505', detail: expect.stringContaining('(key)=(twice)') });
+    expect(translateDbError(err)).toBeInstanceOf(UniqueViolationError);
+    // Values of every kind come back as JavaScript types the repos read the same way on both databases.
+    const back = await sql<{ n: number; at: Date; bytes: Uint8Array; doc: unknown }>`
+      select 7::int as n, timestamptz '2026-01-02T03:04:05.678Z' as at, '\\x0102ff'::bytea as bytes,
+             '{"a":[1,"b"]}'::jsonb as doc`.execute(db);
+    const { bytes, ...rest } = back.rows[0]!;
+    expect(rest).toEqual({ n: 7, at: new Date('2026-01-02T03:04:05.678Z'), doc: { a: [1, 'b'] } });
+    // Buffer on pg, Uint8Array on PGlite: both are byte arrays.
+    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect([...bytes]).toEqual([1, 2, 255]);
+  });
+
   it.runIf(!process.env.TEST_DATABASE_URL)('refuses a second open of the same PGlite directory', async () => {
     await expect(openDatabase({ databaseUrl: undefined, dataDir: t.dataDir })).rejects.toBeInstanceOf(
       DataDirLockedError,
     );
   });
+});
+
+describe.runIf(!process.env.TEST_DATABASE_URL)('PGlite on its own thread', () => {
+  it('fails to open a directory that cannot hold a cluster, instead of hanging', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-bad-')), 'not-a-dir');
+    fs.writeFileSync(file, 'x');
+    await expect(openPGliteThread(path.join(file, 'pglite'))).rejects.toThrow(/ENOTDIR|not a directory/i);
+  });
+
+  it('answers a call made after close with an error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-closed-'));
+    const session = await openPGliteThread(dir);
+    expect((await session.query('select $1::int + 1 as n', [41])).rows).toEqual([{ n: 42 }]);
+    await session.close();
+    await expect(session.query('select 1', [])).rejects.toMatchObject({ code: '57P01' });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not keep a process alive once its calls are answered', () => {
+    ensureCliBuilt();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-idle-'));
+    const thread = pathToFileURL(path.join(path.dirname(CLI), 'infra/db/pglite-thread.js')).href;
+    // Opens, queries and never closes: like a script that forgot to, it must still end.
+    const program = `const { openPGliteThread } = await import(${JSON.stringify(thread)});
+      const s = await openPGliteThread(${JSON.stringify(dir)});
+      console.log(JSON.stringify((await s.query('select 1 as n', [])).rows));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', program], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    fs.rmSync(dir, { recursive: true, force: true });
+    expect(run.signal).toBeNull();
+    expect(run.stdout.trim()).toBe('[{"n":1}]');
+  }, 90_000);
 });

@@ -5,6 +5,7 @@ import { ADMIN_TOKEN, startTestApp, type TestApp } from '../support/app.js';
 import { accessTokenFor } from '../support/expect-errors.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../support/fixtures.js';
 import { type Case, type Dialect, judge } from '../support/hostile.js';
+import { loadKauflandOrders } from '../support/kaufland.js';
 import { signKaufland } from '../support/kaufland-client.js';
 import { scToken } from './sellercenter/support.js';
 
@@ -70,17 +71,8 @@ describe('fuzz: generated requests over every operation', () => {
     for (const [seller, orderId] of [
       [mine, 'MY-ORDER'],
       [theirs, 'THEIR-ORDER'],
-    ] as const) {
-      const res = await t.admin('POST', '/admin/v1/orders', {
-        orderId,
-        sellerId: seller.sellerId,
-        storefront: 'de',
-        createdAt: '2026-11-20',
-        status: 'shipped',
-        items: [{ orderItemId: '1' }],
-      });
-      expect(res.status).toBe(201);
-    }
+    ] as const)
+      await loadKauflandOrders(t, seller.sellerId, [{ orderId }]);
     // What a seller-facing answer must never show unless the request itself carried it.
     secrets.push(their.accessKey, theirs.cnpj, theirs.clientId, 'THEIR-ORDER');
     const shared = [

@@ -14,7 +14,7 @@ import {
   sweep,
   TABLES,
 } from '../support/hostile.js';
-import { tinyPdf, uploadBody } from '../support/kaufland.js';
+import { loadKauflandOrders, tinyPdf, uploadBody } from '../support/kaufland.js';
 import { kauflandClient } from '../support/kaufland-client.js';
 import { rawHttp } from '../support/raw-http.js';
 
@@ -66,17 +66,8 @@ describe('hostile input through every route', () => {
     for (const [seller, orderId] of [
       [kMine, 'K-MINE'],
       [kTheirs, 'K-THEIRS'],
-    ] as const) {
-      const loaded = await t.admin('POST', '/admin/v1/orders', {
-        orderId,
-        sellerId: seller.sellerId,
-        storefront: 'de',
-        createdAt: '2026-11-20',
-        status: 'shipped',
-        items: [{ orderItemId: '1' }],
-      });
-      expect(loaded.status).toBe(201);
-    }
+    ] as const)
+      await loadKauflandOrders(t, seller.sellerId, [{ orderId }]);
     const client = kauflandClient({
       baseUrl: `${t.url}/kaufland/v2`,
       clientKey: kTheirs.clientId,

@@ -3,26 +3,13 @@
  * as at ingestion (encoding, no DTDs, depth, balance); the parser has the ingestion parser's safe
  * settings but keeps the subtrees ingestion skips (addresses, taxes, transport, additional info).
  */
-import { XMLParser } from 'fast-xml-parser';
 import { InvalidInputError } from '../errors.js';
 import type { InvoiceStatus } from '../nfe/types.js';
 import { checkXmlStructure, decodeXmlBytes } from '../nfe/xml-guard.js';
-import { attr, child, children, text, type XmlNode } from '../nfe/xml-tree.js';
+import { attr, child, children, fullTreeParser, text, type XmlNode } from '../nfe/xml-tree.js';
 import type { DanfeDocument, DanfeItem, DanfeParty } from './danfe-document.js';
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  cdataPropName: '#cdata',
-  trimValues: true,
-});
+const parser = fullTreeParser();
 
 /** The first element with that name, breadth-first (envelopes nest the NF-e at different depths). */
 function find(root: XmlNode, name: string, maxDepth = 4): XmlNode | undefined {

@@ -31,9 +31,8 @@ const SKIPPED = [
   'infRespTec',
 ];
 
-const parser = new XMLParser({
-  stopNodes: SKIPPED.map((name) => `*.${name}`),
-  jPath: false,
+/** How every NF-e reader parses: values as text, namespaces dropped, entities left to decodeEntities. */
+const OPTIONS = {
   ignoreAttributes: false,
   attributeNamePrefix: ATTR,
   removeNSPrefix: true,
@@ -45,7 +44,14 @@ const parser = new XMLParser({
   ignorePiTags: true,
   cdataPropName: CDATA,
   trimValues: true,
-});
+};
+
+const parser = new XMLParser({ ...OPTIONS, stopNodes: SKIPPED.map((name) => `*.${name}`), jPath: false });
+
+/** A parser that keeps every subtree (the DANFE prints the taxes and addresses the store skips). */
+export function fullTreeParser(): XMLParser {
+  return new XMLParser(OPTIONS);
+}
 
 /** Parses guarded text; returns the root element's name and node. */
 export function parseXmlTree(text: string): { name: string; node: XmlNode } {

@@ -1,8 +1,8 @@
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { openPGliteThread } from './pglite-thread.js';
 import { prepareMarkedStatements } from './prepared-statements.js';
 import type { DB } from './schema.js';
 
@@ -60,13 +60,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const unlock = lockDataDir(options.dataDir);
   try {
-    const pglite = await PGlite.create(`${options.dataDir}/pglite`);
+    const pglite = await openPGliteThread(`${options.dataDir}/pglite`);
     const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
     return {
       db,
       kind: 'pglite',
       ping: async () => {
-        await pglite.query('select 1');
+        await pglite.query('select 1', []);
       },
       close: async () => {
         try {

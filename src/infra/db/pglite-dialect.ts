@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   type DatabaseConnection,
@@ -11,14 +10,17 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import type { PGliteSession } from './pglite-thread.js';
 
 /**
- * Kysely over PGlite. PGlite is a single session, so the driver hands out one connection at a
- * time: a transaction holds it until commit or rollback and other queries queue behind it.
+ * Kysely over PGlite. PGlite is one session, on its own thread (pglite-thread.ts) which runs calls
+ * in the order they arrive. Single statements are sent as soon as they are made, so the thread
+ * never idles while this one is busy; a transaction takes the session from its `begin` to its end,
+ * and statements from elsewhere wait for it here rather than landing inside it.
  * (Kysely 0.29 ships a PGlite dialect but needs Node 22; this is the 0.28 equivalent.)
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: PGliteSession) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -34,18 +36,22 @@ export class PGliteDialect implements Dialect {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(
+    private readonly pglite: PGliteSession,
+    private readonly session: SessionOwnership,
+  ) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    await this.session.admit(this);
     // Without parameters use the simple protocol, which (like pg) accepts several statements:
     // migrations are scripts.
     const result =
       compiled.parameters.length === 0
-        ? (await this.pglite.exec(compiled.sql)).at(-1)
-        : await this.pglite.query<R>(compiled.sql, compiled.parameters as unknown[]);
+        ? await this.pglite.exec(compiled.sql)
+        : await this.pglite.query(compiled.sql, compiled.parameters);
     if (!result) return { rows: [] };
     const dml = /^(INSERT|UPDATE|DELETE|MERGE)/i.test(result.command ?? '');
-    const affected = (result as { rowCount?: number }).rowCount ?? result.affectedRows ?? 0;
+    const affected = result.affectedRows ?? 0;
     return { rows: result.rows as R[], ...(dml ? { numAffectedRows: BigInt(affected) } : {}) };
   }
 
@@ -55,49 +61,80 @@ class PGliteConnection implements DatabaseConnection {
   }
 }
 
-class PGliteDriver implements Driver {
-  private readonly connection: PGliteConnection;
-  private queue: Promise<void> = Promise.resolve();
-  private release: (() => void) | undefined;
+/** Which connection's transaction holds the session, if any. */
+class SessionOwnership {
+  private owner: PGliteConnection | undefined;
+  private ended: Promise<void> = Promise.resolve();
+  private end: () => void = () => {};
 
-  constructor(private readonly pglite: PGlite) {
-    this.connection = new PGliteConnection(pglite);
+  /** Resolves once `connection` may send: no transaction is open, or it is its own. */
+  async admit(connection: PGliteConnection): Promise<void> {
+    while (this.owner && this.owner !== connection) await this.ended;
   }
+
+  async take(connection: PGliteConnection): Promise<void> {
+    while (this.owner) await this.ended;
+    this.owner = connection;
+    this.ended = new Promise<void>((resolve) => {
+      this.end = resolve;
+    });
+  }
+
+  holds(connection: PGliteConnection): boolean {
+    return this.owner === connection;
+  }
+
+  give(connection: PGliteConnection): void {
+    if (this.owner !== connection) return;
+    this.owner = undefined;
+    this.end();
+  }
+}
+
+class PGliteDriver implements Driver {
+  private readonly session = new SessionOwnership();
+
+  constructor(private readonly pglite: PGliteSession) {}
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const previous = this.queue;
-    let release!: () => void;
-    this.queue = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    this.release = release;
-    return this.connection;
+    return new PGliteConnection(this.pglite, this.session);
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const iso = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await connection.executeQuery(CompiledQuery.raw(`begin${iso}`));
+    await this.session.take(connection as PGliteConnection);
+    try {
+      await connection.executeQuery(CompiledQuery.raw(`begin${iso}`));
+    } catch (err) {
+      this.session.give(connection as PGliteConnection);
+      throw err;
+    }
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'));
+    await this.finish(connection, 'commit');
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'));
+    await this.finish(connection, 'rollback');
   }
 
-  async releaseConnection(): Promise<void> {
-    const release = this.release;
-    this.release = undefined;
-    release?.();
+  private async finish(connection: DatabaseConnection, statement: 'commit' | 'rollback'): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw(statement));
+    } finally {
+      this.session.give(connection as PGliteConnection);
+    }
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    // A transaction released without commit or rollback must not hold the session, nor stay open.
+    if (this.session.holds(connection as PGliteConnection)) await this.finish(connection, 'rollback');
   }
 
   async destroy(): Promise<void> {
-    await this.queue;
     await this.pglite.close();
   }
 }

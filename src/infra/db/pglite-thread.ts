@@ -1,0 +1,122 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/** What the Kysely driver needs of a PGlite session (a subset of PGlite's own API). */
+export interface PGliteSession {
+  query(sql: string, params: readonly unknown[]): Promise<PGliteResult>;
+  /** Runs a script of several statements (simple protocol) and returns the last one's result. */
+  exec(sql: string): Promise<PGliteResult | undefined>;
+  close(): Promise<void>;
+}
+
+export interface PGliteResult {
+  rows: unknown[];
+  command?: string;
+  affectedRows?: number;
+}
+
+/**
+ * The worker's program. PGlite is PostgreSQL compiled to WebAssembly and runs synchronously on the
+ * thread that calls it: in the server's own thread a 40 ms insert of a bulk upload is 40 ms in which
+ * no health check or other seller is answered. On its own thread the server's event loop only waits
+ * for messages. A program in a string because a worker cannot load TypeScript sources (tests run
+ * them); it only uses dynamic imports, so it runs whether Node reads it as CommonJS or as a module.
+ * Errors cross as their message plus their primitive fields (SQLSTATE `code`, `detail`, …), which is
+ * all translateDbError reads.
+ */
+const WORKER_PROGRAM = `
+(async () => {
+  const { parentPort, workerData } = await import('node:worker_threads');
+  const plain = (err) => {
+    const out = { message: String((err && err.message) || err) };
+    if (err && typeof err === 'object')
+      for (const [k, v] of Object.entries(err))
+        if (v !== null && typeof v !== 'object' && typeof v !== 'function') out[k] = v;
+    return out;
+  };
+  const shape = (r) => (r ? { rows: r.rows, command: r.command, affectedRows: r.affectedRows } : undefined);
+  let db;
+  try {
+    const { PGlite } = await import(workerData.module);
+    db = await PGlite.create(workerData.dir);
+  } catch (err) {
+    parentPort.postMessage({ id: 0, error: plain(err) });
+    return;
+  }
+  parentPort.on('message', async ({ id, op, sql, params }) => {
+    try {
+      if (op === 'query') parentPort.postMessage({ id, result: shape(await db.query(sql, params)) });
+      else if (op === 'exec') parentPort.postMessage({ id, result: shape((await db.exec(sql)).at(-1)) });
+      else {
+        await db.close();
+        parentPort.postMessage({ id });
+        parentPort.close();
+      }
+    } catch (err) {
+      parentPort.postMessage({ id, error: plain(err) });
+    }
+  });
+  parentPort.postMessage({ id: 0 });
+})();
+`;
+
+interface Reply {
+  id: number;
+  result?: PGliteResult;
+  error?: { message: string } & Record<string, unknown>;
+}
+
+/**
+ * Opens the PGlite cluster in `dir` on a thread of its own. The thread holds the process open only
+ * while a call is outstanding, like an in-process PGlite would; if it dies, every call fails as a
+ * database that went away (57P01, answered 503) instead of hanging.
+ */
+export async function openPGliteThread(dir: string): Promise<PGliteSession> {
+  const module = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  const worker = new Worker(WORKER_PROGRAM, { eval: true, workerData: { dir, module } });
+  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let gone: Error | undefined;
+
+  const settle = (reply: Reply) => {
+    const call = pending.get(reply.id);
+    if (!call) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) worker.unref();
+    if (reply.error) call.reject(Object.assign(new Error(reply.error.message), reply.error));
+    else call.resolve(reply);
+  };
+  const fail = (err: Error) => {
+    gone ??= Object.assign(new Error(`the embedded database stopped: ${err.message}`), { code: '57P01' });
+    for (const call of pending.values()) call.reject(gone);
+    pending.clear();
+  };
+  worker.on('message', settle);
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`its thread exited with code ${code}`)));
+
+  const call = (message: object, id = nextId++) =>
+    new Promise<Reply>((resolve, reject) => {
+      if (gone) return reject(gone);
+      if (pending.size === 0) worker.ref();
+      pending.set(id, { resolve, reject });
+      if (id !== 0) worker.postMessage({ id, ...message });
+    });
+
+  try {
+    await call({}, 0);
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+  return {
+    query: async (sql, params) => (await call({ op: 'query', sql, params })).result as PGliteResult,
+    exec: async (sql) => (await call({ op: 'exec', sql })).result,
+    close: async () => {
+      if (gone) return;
+      await call({ op: 'close' });
+      await worker.terminate();
+    },
+  };
+}
