@@ -9,6 +9,7 @@ import { benchKaufland, type KauflandResult, kauflandRows } from './kaufland.js'
 import { benchDir, fmt, type LoadResult, table } from './lib.js';
 import { machineFacts, writeBlock } from './report.js';
 import { loadScaleSeller } from './scale-dataset.js';
+import { benchStartup, startupRows } from './startup.js';
 
 /**
  * `npm run bench`: every case against a baseline measured in the same run, printed as ratios
@@ -36,27 +37,12 @@ function getInvoicesRows(results: CaseResult[]): string[][] {
         l.baseline ? `${fmt((l.target.rps / l.baseline.rps) * 100, 1)} %` : '-',
         l.prism ? `${fmt(l.target.rps / l.prism.rps, 2)}x` : '-',
       ]);
-      if (l.baseline)
-        rows.push([
-          '  bare Fastify, same bytes',
-          '',
-          fmt(l.baseline.rps),
-          fmt(l.baseline.p50, 1),
-          fmt(l.baseline.p99, 1),
-          '100 %',
-          '',
-        ]);
-      if (l.prism) {
-        rows.push([
-          "  Prism mock of Amazon's model",
-          '',
-          fmt(l.prism.rps),
-          fmt(l.prism.p50, 1),
-          fmt(l.prism.p99, 1),
-          '',
-          '1.00x',
-        ]);
-      }
+      const baselines = [
+        ['  bare Fastify, same bytes', l.baseline, '100 %', ''],
+        ["  Prism mock of Amazon's model", l.prism, '', '1.00x'],
+      ] as const;
+      for (const [label, b, vsFastify, vsPrism] of baselines)
+        if (b) rows.push([label, '', fmt(b.rps), fmt(b.p50, 1), fmt(b.p99, 1), vsFastify, vsPrism]);
     }
   }
   return rows;
@@ -163,4 +149,9 @@ if (!only || only === 'danfe') {
   const danfes = Number(process.env.BENCH_DANFES ?? 1000);
   console.log(`${fmt(danfes)} DANFEs per case, one process per case (Node ${process.version})`);
   report('danfe', `${fmt(danfes)} DANFEs`, danfeRows(await benchDanfe(danfes)));
+}
+
+if (!only || only === 'startup') {
+  console.log('start on an empty store with demo data, until /readyz answers; idle RSS 3 s later');
+  report('startup', 'start on an empty store', startupRows(await benchStartup(pgServer)));
 }
