@@ -205,7 +205,7 @@ export class InvoiceQueries {
     const page = await this.keyset.page<ListingRow, InvoicesScope, InvoiceCursor>({
       ...q.paging,
       read: (limit, from) => this.store.invoices.listingPage(q.filter, q.order, limit, from),
-      position,
+      position: (row) => ({ issuedAt: new Date(row.issued_ms).toISOString(), invoiceId: row.invoice_id }),
     });
     const missing = page.items.filter((r) => r.listing === null).map((r) => r.invoice_id);
     const rendered = new Map<string, string>();

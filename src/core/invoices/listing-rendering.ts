@@ -13,6 +13,10 @@ export interface ListingRendering {
 /** A listing row as the index holds it: the rendering, or null when it must be rendered again. */
 export interface ListingRow {
   invoice_id: string;
-  issued_at: Date;
+  /**
+   * Milliseconds since the epoch: a number the drivers read for free, where a timestamp would be
+   * parsed into a Date for every row of every page (a tenth of a page's CPU) to use only the last.
+   */
+  issued_ms: number;
   listing: string | null;
 }

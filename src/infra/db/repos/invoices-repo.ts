@@ -255,7 +255,13 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
 
   listingPage(f: InvoiceFilter, order: 'asc' | 'desc', limit: number, after?: InvoiceCursor) {
     return filtered(this.db, f, order, after)
-      .select(['i.invoice_id', 'i.issued_at', 'i.listing'])
+      .select([
+        'i.invoice_id',
+        sql<number>`(extract(epoch from date_trunc('milliseconds', i.issued_at)) * 1000)::float8`.as(
+          'issued_ms',
+        ),
+        'i.listing',
+      ])
       .limit(limit)
       .modifyEnd(PREPARED)
       .execute() as Promise<ListingRow[]>;
