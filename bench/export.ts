@@ -40,8 +40,10 @@ export async function benchExport(
   token: (url: string) => Promise<string>,
 ): Promise<ExportResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bench-export-'));
+  // BENCH_EXPORT_PROFILE=<dir>: a CPU profile of the server (node --cpu-prof), to see where time goes.
+  const profile = process.env.BENCH_EXPORT_PROFILE;
   const { child, match } = await startChild(
-    [cliPath, 'serve'],
+    [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), cliPath, 'serve'],
     {
       ...d.env,
       PORT: '0',

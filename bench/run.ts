@@ -118,10 +118,12 @@ if (!only || only === 'export') {
     `export of ${fmt(invoices)} invoices into ZIPs, against the zip command line on the same files`,
   );
   const results: ExportResult[] = [];
-  const pglite = await prepareDataset('pglite', invoices);
-  results.push(await benchExport(pglite, (url) => token(url, pglite)));
+  if (process.env.BENCH_EXPORT_DB !== 'postgres') {
+    const pglite = await prepareDataset('pglite', invoices);
+    results.push(await benchExport(pglite, (url) => token(url, pglite)));
+  }
   const pgUrl = await postgresServerUrl();
-  if (pgUrl) {
+  if (pgUrl && process.env.BENCH_EXPORT_DB !== 'pglite') {
     const pg = await prepareDataset('postgres', invoices, pgUrl);
     results.push(await benchExport(pg, (url) => token(url, pg)));
   }

@@ -14,7 +14,7 @@ import type { AppDeps } from './deps.js';
 import { templateFormats } from './template-formats.js';
 
 /** Invoices read per round trip while writing an export: short transactions, flat memory. */
-const EXPORT_PAGE_SIZE = 200;
+const EXPORT_PAGE_SIZE = 500;
 
 /**
  * The job worker with every handler registered: exports, webhooks, hourly housekeeping. It runs

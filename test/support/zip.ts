@@ -1,4 +1,4 @@
-import { crc32 } from '../../src/infra/zip/crc32.js';
+import { crc32 } from 'node:zlib';
 
 /**
  * A tiny store-only (no compression) ZIP writer for tests: enough for bulk ingestion bodies.

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import type { CheckedZip } from './checked-zip.js';
-import { crc32 } from './crc32.js';
 
 /**
  * Chosen entries of a checked ZIP, inflated and re-emitted as a stream of stored (uncompressed)
@@ -59,7 +59,7 @@ export class StoredEntriesStream {
       if ('bytes' in part) {
         yield localHeader(part.name);
         yield Buffer.from(part.bytes);
-        yield dataDescriptor(crc32(part.bytes), part.bytes.length);
+        yield dataDescriptor(zlib.crc32(part.bytes), part.bytes.length);
         continue;
       }
       const entry = this.zip.entry(part.name);
