@@ -52,14 +52,45 @@ export interface BatchContext {
 }
 
 /**
+ * Documents per chunk of a batch. Reading a chunk (XML parsing, on this thread) overlaps storing
+ * the previous one (the database's work, in its own process or thread), so a batch costs about the
+ * larger of the two instead of their sum.
+ */
+const CHUNK = 100;
+/** Reading gives the loop back this often, so the store's replies are not kept waiting long. */
+const READ_SLICE_MS = 2;
+
+/**
  * Many documents at once (bulk ZIPs, the CLI, demo data). The common case, a new invoice with no
- * history, goes in with multi-row inserts, one transaction per batch; anything with history (a key
- * or number seen before, an event waiting, a twin inside the batch) takes the careful single path.
- * Results come back in input order, one per item; a bad document never stops the batch.
+ * history, goes in with multi-row inserts, one transaction per chunk; anything with history (a key
+ * or number seen before, an event waiting, a twin inside the chunk) takes the careful single path.
+ * A chunk is judged against the store only once the chunks before it are stored, so a document
+ * repeated across chunks is seen as such. Results come back in input order, one per item; a bad
+ * document never stops the batch.
  */
 export async function ingestBatch(ctx: BatchContext, items: BatchItem[]): Promise<BatchResult[]> {
   const results: (BatchResult | undefined)[] = new Array(items.length);
-  const { candidates, careful } = await readCandidates(ctx, items, results);
+  const read = (from: number) => {
+    const reading = readCandidates(ctx, items, from, Math.min(from + CHUNK, items.length), results);
+    reading.catch(() => {}); // awaited below, unless storing the chunk before it failed first
+    return reading;
+  };
+  let next = read(0);
+  for (let from = 0; from < items.length; from += CHUNK) {
+    const chunk = await next;
+    const storing = storeChunk(ctx, items, chunk, results);
+    if (from + CHUNK < items.length) next = read(from + CHUNK);
+    await storing;
+  }
+  return results as BatchResult[];
+}
+
+async function storeChunk(
+  ctx: BatchContext,
+  items: BatchItem[],
+  { candidates, careful }: { candidates: Candidate[]; careful: number[] },
+  results: (BatchResult | undefined)[],
+): Promise<void> {
   const { fast, seen } = await partition(ctx.store, candidates);
   careful.push(...seen);
   careful.push(...(await insertFast(ctx, fast, results)));
@@ -74,16 +105,22 @@ export async function ingestBatch(ctx: BatchContext, items: BatchItem[]): Promis
       results[index] = failure(err);
     }
   }
-  return results as BatchResult[];
 }
 
-/** Parses every document and finds its seller; events go to the careful path, failures to `results`. */
-async function readCandidates(ctx: BatchContext, items: BatchItem[], results: (BatchResult | undefined)[]) {
+/** Parses items [from, to) and finds their sellers; events go to the careful path, failures to `results`. */
+async function readCandidates(
+  ctx: BatchContext,
+  items: BatchItem[],
+  from: number,
+  to: number,
+  results: (BatchResult | undefined)[],
+) {
   const sellers = new Map<string, SellerRecord>();
   const candidates: Candidate[] = [];
   const careful: number[] = [];
-  const slice = timeSlicer();
-  for (const [index, item] of items.entries()) {
+  const slice = timeSlicer(READ_SLICE_MS);
+  for (let index = from; index < to; index++) {
+    const item = items[index] as BatchItem;
     await slice();
     try {
       const doc = readNfeDocument(item.bytes, { maxBytes: ctx.maxXmlBytes });
