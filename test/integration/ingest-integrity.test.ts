@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keysWithHistoryQuery, takenNumbersQuery } from '../../src/infra/db/repos/invoices-repo.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createSeller, invoiceXml, type Seller } from '../support/fixtures.js';
 
@@ -8,6 +9,28 @@ import { createSeller, invoiceXml, type Seller } from '../support/fixtures.js';
  * per-row probes made ingestion slow down as a seller's invoices grew). What they guaranteed must
  * still hold: no document or transaction identifier without its invoice, whatever the path.
  */
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
+
+/** Every node of an EXPLAIN (ANALYZE, FORMAT JSON) plan that reads a table, with the rows it read. */
+function relationScans(node: PlanNode): { type: string; relation: string; rowsRead: number }[] {
+  const own = node['Relation Name']
+    ? [
+        {
+          type: node['Node Type'],
+          relation: node['Relation Name'],
+          rowsRead: node['Actual Rows'] * node['Actual Loops'],
+        },
+      ]
+    : [];
+  return [...own, ...(node.Plans ?? []).flatMap(relationScans)];
+}
+
 describe('invoice integrity without child foreign keys', () => {
   let t: TestApp;
   let seller: Seller;
@@ -76,5 +99,39 @@ describe('invoice integrity without child foreign keys', () => {
       t.db.database.db,
     );
     expect(left.rows[0]).toEqual({ d: 0, x: 0 });
+  });
+
+  it('checks keys and numbers with one index probe each, not a scan of the seller, on a store never analyzed', async () => {
+    const { ingest } = t.deps.services;
+    for (let from = 1000; from < 3000; from += 500)
+      await ingest.ingestMany(Array.from({ length: 500 }, (_, i) => ({ bytes: doc(from + i) })));
+    const db = t.db.database.db;
+    const keys = (
+      await sql<{ access_key: string; number: string }>`
+        select access_key, number from invoices where seller_id = ${seller.sellerId} limit 100`.execute(db)
+    ).rows;
+    const plans = [
+      keysWithHistoryQuery(
+        seller.sellerId,
+        keys.map((k) => k.access_key),
+      ),
+      takenNumbersQuery(
+        seller.sellerId,
+        keys.map((k) => k.number),
+      ),
+    ];
+    for (const query of plans) {
+      const explained = await sql<{ 'QUERY PLAN': unknown }>`explain (analyze, format json) ${query}`.execute(
+        db,
+      );
+      const scans = relationScans((explained.rows[0]!['QUERY PLAN'] as [{ Plan: PlanNode }])[0].Plan);
+      // Index probes on invoices and events only: no sequential or bitmap scan of the seller's rows,
+      // and no more rows read than the values asked about, whatever the seller holds (2,000+).
+      expect(scans.length).toBeGreaterThan(0);
+      for (const scan of scans) {
+        expect(`${scan.type} on ${scan.relation}`).toMatch(/^Index (Only )?Scan on (invoices|nfe_events)$/);
+        expect(scan.rowsRead).toBeLessThanOrEqual(keys.length);
+      }
+    }
   });
 });

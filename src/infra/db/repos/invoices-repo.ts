@@ -99,6 +99,29 @@ function each(values: string[]) {
   return sql`jsonb_array_elements_text(${JSON.stringify(values)}::jsonb) as k(value)`;
 }
 
+/** Which of `keys` the seller already has, as an invoice or as an event waiting for one. */
+export function keysWithHistoryQuery(sellerId: string, keys: string[]) {
+  return sql<{ access_key: string }>`
+    select i.access_key from ${each(keys)}
+    cross join lateral (
+      select access_key from invoices where seller_id = ${sellerId} and access_key = k.value offset 0
+    ) i
+    union all
+    select e.access_key from ${each(keys)}
+    cross join lateral (
+      select access_key from nfe_events where seller_id = ${sellerId} and access_key = k.value limit 1
+    ) e`;
+}
+
+/** The seller's invoices holding one of `numbers` (any model and series). */
+export function takenNumbersQuery(sellerId: string, numbers: string[]) {
+  return sql<{ model: string; series: string; number: string }>`
+    select i.model, i.series, i.number from ${each([...new Set(numbers)])}
+    cross join lateral (
+      select model, series, number from invoices where seller_id = ${sellerId} and number = k.value offset 0
+    ) i`;
+}
+
 /** Invoice columns as written: the JSON ones as text. */
 function invoiceRow(r: Partial<InvoiceRecord>) {
   const { transaction_ids, discrepancies, ...rest } = r;
@@ -186,26 +209,13 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
 
   async keysWithHistory(sellerId: string, keys: string[]): Promise<Set<string>> {
     if (!keys.length) return new Set();
-    const found = await sql<{ access_key: string }>`
-      select i.access_key from ${each(keys)}
-      cross join lateral (
-        select access_key from invoices where seller_id = ${sellerId} and access_key = k.value offset 0
-      ) i
-      union all
-      select e.access_key from ${each(keys)}
-      cross join lateral (
-        select access_key from nfe_events where seller_id = ${sellerId} and access_key = k.value limit 1
-      ) e`.execute(this.db);
+    const found = await keysWithHistoryQuery(sellerId, keys).execute(this.db);
     return new Set(found.rows.map((r) => r.access_key));
   }
 
   async takenNumbers(sellerId: string, numbers: string[]): Promise<Set<string>> {
     if (!numbers.length) return new Set();
-    const found = await sql<{ model: string; series: string; number: string }>`
-      select i.model, i.series, i.number from ${each([...new Set(numbers)])}
-      cross join lateral (
-        select model, series, number from invoices where seller_id = ${sellerId} and number = k.value offset 0
-      ) i`.execute(this.db);
+    const found = await takenNumbersQuery(sellerId, numbers).execute(this.db);
     return new Set(found.rows.map((r) => `${r.model}/${r.series}/${r.number}`));
   }
 
