@@ -133,7 +133,10 @@ export class ZipStreamWriter implements ArchiveWriter {
   private async writeOldest(): Promise<void> {
     const next = this.inFlight.shift();
     if (!next) return;
-    const out = await next.work;
+    const out = await next.work.catch((err: Error) => {
+      this.fail(err);
+      throw err;
+    });
     if (this.failure) throw this.failure;
     for (const [i, { deflated, crc }] of out.entries()) {
       const file = {
