@@ -101,6 +101,24 @@ describe('invoice integrity without child foreign keys', () => {
     expect(left.rows[0]).toEqual({ d: 0, x: 0 });
   });
 
+  it('sees a document repeated further on in a batch, past the chunk it was read with', async () => {
+    const { ingest } = t.deps.services;
+    // Batches are stored in chunks of 100 while the next chunk is read: the repeat at 160 must be
+    // judged against the store after the first copy (at 5) is in it.
+    const batch = Array.from({ length: 200 }, (_, i) => ({ bytes: doc(5000 + i) }));
+    batch[160] = { bytes: doc(5005) };
+    const results = await ingest.ingestMany(batch);
+    const outcomes = results.map((r) => (r.ok ? r.result.outcome : 'failed'));
+    expect(outcomes[5]).toBe('created');
+    expect(outcomes[160]).toBe('unchanged');
+    expect(outcomes.filter((o) => o === 'created')).toHaveLength(199);
+    const stored = await sql<{ n: number }>`
+      select count(*)::int as n from invoices where seller_id = ${seller.sellerId} and number::int between 5000 and 5199`.execute(
+      t.db.database.db,
+    );
+    expect(stored.rows[0]?.n).toBe(199);
+  });
+
   it('checks keys and numbers with one index probe each, not a scan of the seller, on a store never analyzed', async () => {
     const { ingest } = t.deps.services;
     for (let from = 1000; from < 3000; from += 500)
