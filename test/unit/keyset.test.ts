@@ -49,4 +49,18 @@ describe('keyset pager', () => {
       ]);
     }
   });
+
+  it('refuses a signature spelled differently even where it decodes to the same bytes', async () => {
+    const { cursor } = await keyset.page({ size: 2, scope, read, position: (r) => r.id });
+    const token = cursor as string;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const signature = token.slice(token.indexOf('.') + 1);
+    // 43 characters carry 258 bits for a 256-bit HMAC: the last character's lowest bit is unused.
+    const twin = signature.slice(0, -1) + alphabet[alphabet.indexOf(signature.at(-1) as string) ^ 1];
+    expect(Buffer.from(twin, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+    const respelled = `${token.slice(0, token.indexOf('.') + 1)}${twin}`;
+    for (const altered of [respelled, `${token}=`, `${token.slice(0, -1)}!${token.at(-1)}`])
+      expect(() => keyset.resume(altered, 'nextToken', () => true)).toThrow(InvalidInputError);
+    expect(keyset.resume(token, 'nextToken', () => true)).toEqual({ ...scope, size: 2, after: 2 });
+  });
 });
