@@ -11,7 +11,7 @@ import {
 import { CsvTemplateReader, CsvTemplateWriter } from '../../../src/infra/spreadsheets/csv-template.js';
 import { templateReadLimits } from '../../../src/infra/spreadsheets/read-limits.js';
 import { key, NOW, OTHER_CNPJ, SELLER_CNPJ } from '../../unit/templates/keys.js';
-import { fileErrorOf, inPieces, orderItems, readAll, rowsOf, rssGrowth, tempDir } from './support.js';
+import { fileErrorOf, inPieces, liveGrowth, orderItems, readAll, rowsOf, tempDir } from './support.js';
 
 const tmp = tempDir('csv-template');
 afterAll(tmp.cleanup);
@@ -79,13 +79,13 @@ describe('the CSV template as written', () => {
 
   it('writes 1,000,000 rows with flat memory, and reads them back as rows, streaming', async () => {
     const file = tmp.file('million.csv');
-    const written = await rssGrowth(() =>
+    const written = await liveGrowth(() =>
       new CsvTemplateWriter().write(orderItems(1_000_000), fs.createWriteStream(file)),
     );
     expect(written.result.rows).toBe(1_000_000);
-    expect(written.growthMb).toBeLessThan(150);
+    expect(written.growthMb).toBeLessThan(32);
 
-    const read = await rssGrowth(async () => {
+    const read = await liveGrowth(async () => {
       let rows = 0;
       let last = 0;
       for await (const event of reader.read(file)) {
@@ -98,7 +98,7 @@ describe('the CSV template as written', () => {
       return { rows, last };
     });
     expect(read.result).toEqual({ rows: 1_000_000, last: 1_000_001 });
-    expect(read.growthMb).toBeLessThan(150);
+    expect(read.growthMb).toBeLessThan(32);
     fs.rmSync(file);
   }, 120_000);
 
