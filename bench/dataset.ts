@@ -83,3 +83,15 @@ export async function prepareDataset(
     await deps.db.close();
   }
 }
+
+/** A fresh database on the server for this run (dropped first), autovacuum off on its tables. */
+export async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists "${name}" with (force)`);
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}

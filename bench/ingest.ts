@@ -5,6 +5,7 @@ import { BRAZIL } from '../src/core/marketplaces.js';
 import { readNfeDocument } from '../src/core/nfe/read.js';
 import { loadConfig } from '../src/main/config.js';
 import { createDeps } from '../src/main/deps.js';
+import { freshDatabase } from './dataset.js';
 import { fmt } from './lib.js';
 
 export interface IngestResult {
@@ -15,18 +16,6 @@ export interface IngestResult {
   /** docs/s of the first and the last tenth of the documents. */
   firstTenth: number;
   lastTenth: number;
-}
-
-/** A fresh database on the server for this run (dropped first), autovacuum off on its tables. */
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists "${name}" with (force)`);
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 /**

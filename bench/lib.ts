@@ -94,9 +94,13 @@ export function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');
 }
 
-/** Peak resident set of a process, from the kernel's high-water mark. */
-export function peakRssMb(pid: number): number {
+/** Resident set of a process now (VmRSS), or its peak from the kernel's high-water mark (VmHWM). */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return kb / 1024;
+}
+
+export function peakRssMb(pid: number): number {
+  return rssMb(pid, 'VmHWM');
 }

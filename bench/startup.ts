@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { ensurePgDatabase } from './dataset.js';
-import { benchDir, cliPath, fmt, startChild, stopChild } from './lib.js';
+import { freshDatabase } from './dataset.js';
+import { benchDir, cliPath, fmt, rssMb, startChild, stopChild } from './lib.js';
 
 export interface StartupResult {
   label: string;
@@ -11,11 +10,6 @@ export interface StartupResult {
   readyMs: number;
   /** Resident set after 3 s of idling once ready. */
   idleRssMb: number;
-}
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function untilReady(url: string): Promise<void> {
@@ -75,11 +69,7 @@ export async function benchStartup(pgServer: string | null): Promise<StartupResu
       ),
     ];
     if (pgServer) {
-      const admin = new pg.Client({ connectionString: pgServer });
-      await admin.connect();
-      await admin.query('drop database if exists invoicehub_bench_startup with (force)');
-      await admin.end();
-      const url = await ensurePgDatabase(pgServer, 'invoicehub_bench_startup');
+      const url = await freshDatabase(pgServer, 'invoicehub_bench_startup');
       results.push(
         await measure(
           'invoicehub · PostgreSQL, empty database',
