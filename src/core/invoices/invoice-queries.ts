@@ -8,7 +8,7 @@ import { isUuid } from '../text.js';
 import type { InvoiceCursor, InvoiceFilter, InvoiceListRecord } from './invoice-records.js';
 import { type InvoiceSummary, type InvoiceView, invoiceSummary, invoiceView } from './invoice-view.js';
 import type { InvoicesRepository } from './invoices-repository.js';
-import type { ListingRendering, ListingRow } from './listing-rendering.js';
+import type { JoinedPage, ListingRendering, ListingRow } from './listing-rendering.js';
 import { transactionIdentifierProblems } from './transaction-identifier.js';
 
 /** The caller, as authenticated by a dialect. */
@@ -195,13 +195,26 @@ export class InvoiceQueries {
   }
 
   /**
-   * The same page as `getInvoices`, each invoice as the registered ListingRendering renders it:
-   * read from the listing index, rendered (and kept) only for invoices stored without one.
+   * The same page as `getInvoices`, each invoice as the registered ListingRendering renders it,
+   * joined by its separator: joined by the store when every invoice of the page has its rendering
+   * stored, else read row by row, rendering (and keeping) those stored without one.
    */
-  async renderedInvoices(scope: SellerScope, input: GetInvoicesInput): Promise<Page<string>> {
+  async renderedInvoices(scope: SellerScope, input: GetInvoicesInput): Promise<JoinedPage> {
     const rendering = this.rendering;
     if (!rendering) throw new Error('no listing rendering is registered');
     const q = this.listing(scope, input);
+    const { size, after } = q.paging;
+    const stored = await this.store.invoices.joinedListingPage(
+      q.filter,
+      q.order,
+      size,
+      after,
+      rendering.separator,
+    );
+    if (stored.joined !== null) {
+      const next = stored.more && stored.last ? this.keyset.cursor(q.paging, stored.last) : undefined;
+      return { joined: stored.joined, cursor: next };
+    }
     const page = await this.keyset.page<ListingRow, InvoicesScope, InvoiceCursor>({
       ...q.paging,
       read: (limit, from) => this.store.invoices.listingPage(q.filter, q.order, limit, from),
@@ -209,19 +222,17 @@ export class InvoiceQueries {
     });
     const missing = page.items.filter((r) => r.listing === null).map((r) => r.invoice_id);
     const rendered = new Map<string, string>();
-    if (missing.length) {
-      for (const record of await this.store.invoices.listFields(scope.sellerId, missing)) {
-        const text = rendering.render(invoiceSummary(record));
-        rendered.set(record.invoice_id, text);
-        await this.store.invoices.keepListing(scope.sellerId, record, text);
-      }
+    for (const record of await this.store.invoices.listFields(scope.sellerId, missing)) {
+      const text = rendering.render(invoiceSummary(record));
+      rendered.set(record.invoice_id, text);
+      await this.store.invoices.keepListing(scope.sellerId, record, text);
     }
     const items: string[] = [];
     for (const r of page.items) {
       const text = r.listing ?? rendered.get(r.invoice_id);
       if (text !== undefined) items.push(text);
     }
-    return { ...page, items };
+    return { joined: items.join(rendering.separator), cursor: page.cursor };
   }
 
   /** Validates a listing call (first or continued) into its filter, order and paging. */

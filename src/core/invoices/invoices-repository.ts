@@ -6,7 +6,7 @@ import type {
   InvoiceRecord,
   NewInvoice,
 } from './invoice-records.js';
-import type { ListingRow } from './listing-rendering.js';
+import type { JoinedListing, ListingRow } from './listing-rendering.js';
 
 /** The invoice store: invoices, their original documents and NF-e events. Every call is tenant-first. */
 export interface InvoicesRepository {
@@ -49,6 +49,17 @@ export interface InvoicesRepository {
     limit: number,
     after?: InvoiceCursor,
   ): Promise<ListingRow[]>;
+  /**
+   * The same page as `listingPage`, its stored renderings joined by `separator` in the store
+   * (`joined` is null when one of the page's invoices has no rendering stored).
+   */
+  joinedListingPage(
+    filter: InvoiceFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after: InvoiceCursor | undefined,
+    separator: string,
+  ): Promise<JoinedListing>;
   /** The listed fields of these invoices (to render those without a stored rendering). */
   listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]>;
   /**

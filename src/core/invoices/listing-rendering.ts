@@ -1,3 +1,4 @@
+import type { InvoiceCursor } from './invoice-records.js';
 import type { InvoiceSummary } from './invoice-view.js';
 
 /**
@@ -8,6 +9,8 @@ import type { InvoiceSummary } from './invoice-view.js';
  */
 export interface ListingRendering {
   render(invoice: InvoiceSummary): string;
+  /** What goes between two renderings on a page (the SP-API dialect: a JSON array's comma). */
+  separator: string;
 }
 
 /** A listing row as the index holds it: the rendering, or null when it must be rendered again. */
@@ -19,4 +22,23 @@ export interface ListingRow {
    */
   issued_ms: number;
   listing: string | null;
+}
+
+/**
+ * A page of stored renderings joined by the store itself: one value to read instead of a row per
+ * invoice (reading rows was most of a page's CPU).
+ */
+export interface JoinedListing {
+  /** The page's renderings joined by the separator, in listing order; null when one has none stored. */
+  joined: string | null;
+  /** Whether an invoice follows the page. */
+  more: boolean;
+  /** The position of the page's last invoice, when `more`. */
+  last?: InvoiceCursor | undefined;
+}
+
+/** A page as the listing's renderings joined, and the cursor of the next page unless it is the last. */
+export interface JoinedPage {
+  joined: string;
+  cursor?: string | undefined;
 }

@@ -30,8 +30,13 @@ export class Keyset {
     const items = rows.slice(0, q.size);
     const last = items.at(-1);
     if (rows.length <= q.size || last === undefined) return { items };
-    const cursor: Cursor<S, P> = { ...q.scope, size: q.size, after: q.position(last) };
-    return { items, cursor: this.tokens.sign(cursor) };
+    return { items, cursor: this.cursor(q, q.position(last)) };
+  }
+
+  /** The signed cursor of the page that follows `after` (for pages read otherwise than by `page`). */
+  cursor<S extends object, P>(q: { size: number; scope: S }, after: P): string {
+    const cursor: Cursor<S, P> = { ...q.scope, size: q.size, after };
+    return this.tokens.sign(cursor);
   }
 
   /**

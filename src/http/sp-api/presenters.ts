@@ -1,7 +1,7 @@
 import type { ExportView } from '../../core/exports/export-service.js';
 import type { GovernmentInvoiceStatus } from '../../core/government/government-service.js';
 import type { InvoiceSummary } from '../../core/invoices/invoice-view.js';
-import type { ListingRendering } from '../../core/invoices/listing-rendering.js';
+import type { JoinedPage, ListingRendering } from '../../core/invoices/listing-rendering.js';
 import type { Page } from '../../core/paging/keyset.js';
 
 /** The core's neutral views in the shapes of Amazon's InvoicesApiModel_2024-06-19. */
@@ -29,12 +29,13 @@ export function spApiInvoice(v: InvoiceSummary) {
  */
 export const spApiListingRendering: ListingRendering = {
   render: (v) => JSON.stringify(spApiInvoice(v)),
+  separator: ',',
 };
 
-/** `GetInvoicesResponse` joined from stored `Invoice` renderings. */
-export function spApiRenderedPage(page: Page<string>): string {
+/** `GetInvoicesResponse` around `Invoice` renderings joined as array elements. */
+export function spApiRenderedPage(page: JoinedPage): string {
   const next = page.cursor ? `,"nextToken":${JSON.stringify(page.cursor)}` : '';
-  return `{"invoices":[${page.items.join(',')}]${next}}`;
+  return `{"invoices":[${page.joined}]${next}}`;
 }
 
 /** `Export`. */

@@ -1,4 +1,4 @@
-import { type Insertable, sql } from 'kysely';
+import { type Expression, type Insertable, sql } from 'kysely';
 import {
   type EventRecord,
   type InvoiceCursor,
@@ -9,7 +9,7 @@ import {
   type NewInvoice,
 } from '../../../core/invoices/invoice-records.js';
 import type { InvoicesRepository } from '../../../core/invoices/invoices-repository.js';
-import type { ListingRow } from '../../../core/invoices/listing-rendering.js';
+import type { JoinedListing, ListingRow } from '../../../core/invoices/listing-rendering.js';
 import type { Db } from '../database.js';
 import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
@@ -45,6 +45,32 @@ export function xmlParam(bytes: Uint8Array) {
 
 function fromBase64(text: string): Buffer {
   return Buffer.from(text, 'base64');
+}
+
+/**
+ * A timestamp as milliseconds since the epoch (float8): a number the drivers read for free, where a
+ * timestamp is parsed into a Date.
+ */
+function epochMs(timestamp: Expression<unknown>) {
+  return sql<number>`(extract(epoch from date_trunc('milliseconds', ${timestamp})) * 1000)::float8`;
+}
+
+/** `joined` without its last element, `bytes` long in UTF-8, and the separator before it. */
+export function withoutLast(joined: string, bytes: number, separator: string): string {
+  let end = joined.length;
+  for (let left = bytes; left > 0 && end > 0; end--) {
+    const c = joined.charCodeAt(end - 1);
+    if (c >= 0xdc00 && c <= 0xdfff && end > 1) {
+      const high = joined.charCodeAt(end - 2);
+      if (high >= 0xd800 && high <= 0xdbff) {
+        left -= 4;
+        end--;
+        continue;
+      }
+    }
+    left -= c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+  }
+  return joined.slice(0, Math.max(0, end - separator.length));
 }
 
 /** The filtered, ordered invoice scan shared by listings and exports. */
@@ -265,16 +291,53 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
 
   listingPage(f: InvoiceFilter, order: 'asc' | 'desc', limit: number, after?: InvoiceCursor) {
     return filtered(this.db, f, order, after)
-      .select([
-        'i.invoice_id',
-        sql<number>`(extract(epoch from date_trunc('milliseconds', i.issued_at)) * 1000)::float8`.as(
-          'issued_ms',
-        ),
-        'i.listing',
-      ])
+      .select(['i.invoice_id', epochMs(sql.ref('i.issued_at')).as('issued_ms'), 'i.listing'])
       .limit(limit)
       .modifyEnd(PREPARED)
       .execute() as Promise<ListingRow[]>;
+  }
+
+  /**
+   * One row for the page: the aggregates read the limited, ordered scan in its order (PostgreSQL
+   * feeds an aggregate the rows of a sorted subquery as sorted; an ORDER BY inside each aggregate
+   * would sort the page again, three times). One row beyond the page tells whether another follows;
+   * its rendering is then cut off the end by its length in bytes.
+   */
+  async joinedListingPage(
+    f: InvoiceFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after: InvoiceCursor | undefined,
+    separator: string,
+  ): Promise<JoinedListing> {
+    const scan = filtered(this.db, f, order, after)
+      .select(['i.invoice_id', 'i.issued_at', 'i.listing'])
+      .limit(limit + 1)
+      .as('s');
+    const row = await this.db
+      .selectFrom(scan)
+      .select([
+        sql<number>`count(*)::int`.as('n'),
+        sql<number>`count(s.listing)::int`.as('stored'),
+        sql<string | null>`string_agg(s.listing, ${separator})`.as('joined'),
+        sql<string | null>`(array_agg(s.invoice_id))[${limit}]`.as('last_id'),
+        epochMs(sql`(array_agg(s.issued_at))[${limit}]`).as('last_ms'),
+        sql<number | null>`(array_agg(octet_length(s.listing)))[${limit + 1}]`.as('tail_bytes'),
+      ])
+      .modifyEnd(PREPARED)
+      .executeTakeFirstOrThrow();
+    const more = row.n > limit;
+    const last =
+      row.last_id !== null && row.last_ms !== null
+        ? { issuedAt: new Date(row.last_ms).toISOString(), invoiceId: row.last_id }
+        : undefined;
+    if (row.stored < row.n) return { joined: null, more, last };
+    const joined = row.joined ?? '';
+    return {
+      joined: more ? withoutLast(joined, row.tail_bytes ?? 0, separator) : joined,
+      more,
+      last: more ? last : undefined,
+    };
   }
 
   listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]> {
