@@ -1,4 +1,7 @@
-import bwipjs from 'bwip-js';
+import type bwipjs from 'bwip-js';
+import { lazyImport } from '../lazy-import.js';
+
+const bwip = lazyImport(async () => (await import('bwip-js')).default);
 
 /**
  * The DANFE's CODE-128 of the access key as a PNG. 44 digits are encoded in code set C (two digits
@@ -6,8 +9,8 @@ import bwipjs from 'bwip-js';
  * DANFE prints the key in its own field). Opaque white background: no alpha channel (soft mask) in the
  * PDF, which some printers and readers render black.
  */
-export function accessKeyBarcode(accessKey: string): Promise<Buffer> {
-  return bwipjs.toBuffer({
+export async function accessKeyBarcode(accessKey: string): Promise<Buffer> {
+  return (await bwip()).toBuffer({
     bcid: 'code128',
     text: accessKey,
     scale: 2,
@@ -17,7 +20,7 @@ export function accessKeyBarcode(accessKey: string): Promise<Buffer> {
 }
 
 /** The NFC-e consultation QR code (infNFeSupl/qrCode) as a PNG, error correction M. */
-export function qrCode(url: string): Promise<Buffer> {
+export async function qrCode(url: string): Promise<Buffer> {
   const options: bwipjs.RenderOptions & { eclevel: string } = {
     bcid: 'qrcode',
     text: url,
@@ -26,5 +29,5 @@ export function qrCode(url: string): Promise<Buffer> {
     padding: 4,
     backgroundcolor: 'FFFFFF',
   };
-  return bwipjs.toBuffer(options);
+  return (await bwip()).toBuffer(options);
 }

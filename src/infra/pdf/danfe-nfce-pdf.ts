@@ -3,7 +3,6 @@
  * totals and payments, where to check the key, consumer, number and protocol, the QR code of
  * infNFeSupl/qrCode. The page is as tall as its content: laid out once to measure, then drawn.
  */
-import PDFDocument from 'pdfkit';
 import type { DanfeDocument } from '../../core/danfe/danfe-document.js';
 import {
   dateTime,
@@ -16,7 +15,7 @@ import {
   seriesNumber,
   taxId,
 } from './danfe-format.js';
-import { BOLD, type Doc, pdfBytes, REGULAR, stamp } from './pdf-sheet.js';
+import { BOLD, type Doc, pdfBytes, pdfkit, REGULAR, stamp } from './pdf-sheet.js';
 
 const WIDTH = 226.77; // 80 mm
 const M = 8;
@@ -168,6 +167,7 @@ export async function renderNfceDanfe(
   d: DanfeDocument,
   qr: Buffer | undefined,
 ): Promise<{ pdf: Uint8Array; pages: number }> {
+  const PDFDocument = await pdfkit();
   // Measure on a scratch document (never ended), then draw on a page of that height.
   const scratch = new PDFDocument({ size: [WIDTH, 14_400], margin: 0 });
   const height = receipt(scratch, d, qr);

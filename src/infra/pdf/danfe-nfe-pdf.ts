@@ -3,7 +3,6 @@
  * stub, emitter / DANFE / barcode block, protocol, recipient, tax totals, transport, items (over as
  * many sheets as they need, the header repeated on each), additional information on sheet 1.
  */
-import PDFDocument from 'pdfkit';
 import type { DanfeDocument, DanfeItem } from '../../core/danfe/danfe-document.js';
 import {
   date,
@@ -19,7 +18,7 @@ import {
   time,
   zip,
 } from './danfe-format.js';
-import { BOLD, caption, type Doc, field, pdfBytes, REGULAR, stamp } from './pdf-sheet.js';
+import { BOLD, caption, type Doc, field, pdfBytes, pdfkit, REGULAR, stamp } from './pdf-sheet.js';
 
 const PAGE_H = 841.89;
 const X = 18;
@@ -346,6 +345,7 @@ export async function renderNfeDanfe(
   d: DanfeDocument,
   barcode: Buffer,
 ): Promise<{ pdf: Uint8Array; pages: number }> {
+  const PDFDocument = await pdfkit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 0,

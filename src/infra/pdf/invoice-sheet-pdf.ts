@@ -1,8 +1,9 @@
-import PDFDocument from 'pdfkit';
 import type { InvoiceSheet } from '../../core/demo/kaufland-demo.js';
+import { pdfkit } from './pdf-sheet.js';
 
 /** A one-page A4 invoice (pdfkit, its built-in Helvetica): enough for a demo file a viewer opens. */
-export function renderInvoiceSheetPdf(sheet: InvoiceSheet): Promise<Uint8Array> {
+export async function renderInvoiceSheetPdf(sheet: InvoiceSheet): Promise<Uint8Array> {
+  const PDFDocument = await pdfkit();
   return new Promise((resolve, reject) => {
     const doc = new PDFDocument({
       size: 'A4',

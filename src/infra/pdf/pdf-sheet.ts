@@ -1,9 +1,13 @@
 /** Drawing helpers the DANFE layouts share: labelled boxes, the status stamps, the bytes of a doc. */
 import type PDFDocument from 'pdfkit';
+import { lazyImport } from '../lazy-import.js';
 
 export type Doc = PDFKit.PDFDocument;
 export const BOLD = 'Helvetica-Bold';
 export const REGULAR = 'Helvetica';
+
+/** pdfkit's document class, loaded when the first PDF is drawn. */
+export const pdfkit = lazyImport(async () => (await import('pdfkit')).default);
 
 export interface FieldOptions {
   align?: 'left' | 'center' | 'right';

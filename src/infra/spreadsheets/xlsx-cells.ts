@@ -1,5 +1,9 @@
 import type { TemplateCell } from '../../core/templates/access-key-template.js';
 import { EMPTY_CELL } from '../../core/templates/access-key-template.js';
+import { lazyImport } from '../lazy-import.js';
+
+/** exceljs, loaded when the first workbook is written or read. */
+export const exceljs = lazyImport(async () => (await import('exceljs')).default);
 
 /**
  * exceljs's streaming reader gives a cell's value as a string, number, boolean, Date, or one of a

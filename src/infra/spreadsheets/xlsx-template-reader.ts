@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import {
   ACCESS_KEY_TEMPLATE_HEADER,
   type TemplateReadEvent,
@@ -14,7 +14,7 @@ import { FileProblemError, isSourceFailure, megabytes } from './file-problem.js'
 import { type HeaderMap, isBlank, mapHeader, rowCells } from './header-map.js';
 import { DEFAULT_TEMPLATE_READ_LIMITS, type TemplateReadLimits } from './read-limits.js';
 import { fileHead, type Spooled, spool, uploadBytes } from './upload-bytes.js';
-import { headerText, xlsxCell } from './xlsx-cells.js';
+import { exceljs, headerText, xlsxCell } from './xlsx-cells.js';
 
 const WORKSHEET = /^xl\/worksheets\/sheet(\d+)\.xml$/;
 const REQUIRED_PARTS = ['[Content_Types].xml', 'xl/workbook.xml', 'xl/_rels/workbook.xml.rels'];
@@ -106,7 +106,8 @@ export class XlsxTemplateReader implements TemplateReader {
       zip = await CheckedZip.open(file, this.limits.zip);
       entries = new StoredEntriesStream(zip, workbookParts(zip));
       input = Readable.from(entries.bytes());
-      const workbook = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+      const { stream } = await exceljs();
+      const workbook = new stream.xlsx.WorkbookReader(input, {
         worksheets: 'emit',
         sharedStrings: 'cache',
         styles: 'ignore',

@@ -1,6 +1,6 @@
 import { PassThrough, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import {
   ACCESS_KEY_TEMPLATE_HEADER,
   type AccessKeyTemplateRow,
@@ -9,6 +9,7 @@ import {
   templateRowTexts,
   type WriteTemplateResult,
 } from '../../core/templates/access-key-template.js';
+import { exceljs } from './xlsx-cells.js';
 
 export { XlsxTemplateReader } from './xlsx-template-reader.js';
 
@@ -91,7 +92,8 @@ export class XlsxTemplateWriter implements TemplateWriter {
       },
     );
     failed.catch(() => {});
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    const { stream } = await exceljs();
+    const workbook = new stream.xlsx.WorkbookWriter({
       stream: sink,
       useStyles: true,
       useSharedStrings: false,
