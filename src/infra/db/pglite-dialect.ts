@@ -63,16 +63,16 @@ class PGliteConnection implements DatabaseConnection {
 
 /** Which connection's transaction holds the session, if any. */
 class SessionOwnership {
-  private owner: PGliteConnection | undefined;
+  private owner: DatabaseConnection | undefined;
   private ended: Promise<void> = Promise.resolve();
   private end: () => void = () => {};
 
   /** Resolves once `connection` may send: no transaction is open, or it is its own. */
-  async admit(connection: PGliteConnection): Promise<void> {
+  async admit(connection: DatabaseConnection): Promise<void> {
     while (this.owner && this.owner !== connection) await this.ended;
   }
 
-  async take(connection: PGliteConnection): Promise<void> {
+  async take(connection: DatabaseConnection): Promise<void> {
     while (this.owner) await this.ended;
     this.owner = connection;
     this.ended = new Promise<void>((resolve) => {
@@ -80,11 +80,11 @@ class SessionOwnership {
     });
   }
 
-  holds(connection: PGliteConnection): boolean {
+  holds(connection: DatabaseConnection): boolean {
     return this.owner === connection;
   }
 
-  give(connection: PGliteConnection): void {
+  give(connection: DatabaseConnection): void {
     if (this.owner !== connection) return;
     this.owner = undefined;
     this.end();
@@ -104,11 +104,11 @@ class PGliteDriver implements Driver {
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const iso = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
-    await this.session.take(connection as PGliteConnection);
+    await this.session.take(connection);
     try {
       await connection.executeQuery(CompiledQuery.raw(`begin${iso}`));
     } catch (err) {
-      this.session.give(connection as PGliteConnection);
+      this.session.give(connection);
       throw err;
     }
   }
@@ -125,13 +125,13 @@ class PGliteDriver implements Driver {
     try {
       await connection.executeQuery(CompiledQuery.raw(statement));
     } finally {
-      this.session.give(connection as PGliteConnection);
+      this.session.give(connection);
     }
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
     // A transaction released without commit or rollback must not hold the session, nor stay open.
-    if (this.session.holds(connection as PGliteConnection)) await this.finish(connection, 'rollback');
+    if (this.session.holds(connection)) await this.finish(connection, 'rollback');
   }
 
   async destroy(): Promise<void> {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ThreadCalls } from '../threads/thread-calls.js';
 
 /** What the Kysely driver needs of a PGlite session (a subset of PGlite's own API). */
 export interface PGliteSession {
@@ -96,47 +97,25 @@ async function startThread(dir: string): Promise<PGliteSession> {
     eval: true,
     workerData: { dir, module, settings: SETTINGS },
   });
-  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
-  let nextId = 1;
-  let gone: Error | undefined;
-
-  const settle = (reply: Reply) => {
-    const call = pending.get(reply.id);
-    if (!call) return;
-    pending.delete(reply.id);
-    if (pending.size === 0) worker.unref();
-    if (reply.error) call.reject(Object.assign(new Error(reply.error.message), reply.error));
-    else call.resolve(reply);
-  };
-  const fail = (err: Error) => {
-    gone ??= Object.assign(new Error(`the embedded database stopped: ${err.message}`), { code: '57P01' });
-    for (const call of pending.values()) call.reject(gone);
-    pending.clear();
-  };
-  worker.on('message', settle);
-  worker.on('error', fail);
-  worker.on('exit', (code) => fail(new Error(`its thread exited with code ${code}`)));
-
-  const call = (message: object, id = nextId++) =>
-    new Promise<Reply>((resolve, reject) => {
-      if (gone) return reject(gone);
-      if (pending.size === 0) worker.ref();
-      pending.set(id, { resolve, reject });
-      if (id !== 0) worker.postMessage({ id, ...message });
-    });
-
+  const calls = new ThreadCalls<Reply>(worker, {
+    failed: (reply) => reply.error && Object.assign(new Error(reply.error.message), reply.error),
+    stopped: (cause) => {
+      const why = typeof cause === 'number' ? `its thread exited with code ${cause}` : cause.message;
+      return Object.assign(new Error(`the embedded database stopped: ${why}`), { code: '57P01' });
+    },
+  });
   try {
-    await call({}, 0);
+    await calls.ready();
   } catch (err) {
     await worker.terminate();
     throw err;
   }
   return {
-    query: async (sql, params) => (await call({ op: 'query', sql, params })).result as PGliteResult,
-    exec: async (sql) => (await call({ op: 'exec', sql })).result,
+    query: async (sql, params) => (await calls.call({ op: 'query', sql, params })).result as PGliteResult,
+    exec: async (sql) => (await calls.call({ op: 'exec', sql })).result,
     close: async () => {
-      if (gone) return;
-      await call({ op: 'close' });
+      if (calls.stopped) return;
+      await calls.call({ op: 'close' });
       await worker.terminate();
     },
   };

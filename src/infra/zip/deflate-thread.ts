@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { ThreadCalls } from '../threads/thread-calls.js';
 
 export interface DeflatedEntry {
   /** Raw deflate stream (ZIP compression method 8). */
@@ -26,9 +27,10 @@ const PROGRAM = `
 })();
 `;
 
-interface Call {
-  resolve: (out: DeflatedEntry[]) => void;
-  reject: (err: Error) => void;
+interface Reply {
+  id: number;
+  out?: DeflatedEntry[];
+  error?: string;
 }
 
 /**
@@ -40,41 +42,16 @@ interface Call {
  * that dies fails its batches and is started again by the next one.
  */
 class DeflateThread {
-  private worker: Worker | undefined;
-  private readonly calls = new Map<number, Call>();
-  private nextId = 1;
+  private calls: ThreadCalls<Reply> | undefined;
 
   deflate(entries: Uint8Array[], level: number): Promise<DeflatedEntry[]> {
-    const worker = this.worker ?? this.start();
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (this.calls.size === 0) worker.ref();
-      this.calls.set(id, { resolve, reject });
-      worker.postMessage({ id, level, entries });
-    });
-  }
-
-  private start(): Worker {
-    const worker = new Worker(PROGRAM, { eval: true });
-    worker.unref();
-    worker.on('message', (reply: { id: number; out?: DeflatedEntry[]; error?: string }) => {
-      const call = this.calls.get(reply.id);
-      if (!call) return;
-      this.calls.delete(reply.id);
-      if (this.calls.size === 0) worker.unref();
-      if (reply.out) call.resolve(reply.out);
-      else call.reject(new Error(`deflate failed: ${reply.error}`));
-    });
-    const died = (err: Error) => {
-      if (this.worker !== worker) return;
-      this.worker = undefined;
-      for (const call of this.calls.values()) call.reject(err);
-      this.calls.clear();
-    };
-    worker.on('error', died);
-    worker.on('exit', (code) => died(new Error(`the deflate thread exited with code ${code}`)));
-    this.worker = worker;
-    return worker;
+    if (!this.calls || this.calls.stopped)
+      this.calls = new ThreadCalls<Reply>(new Worker(PROGRAM, { eval: true }), {
+        failed: (reply) => (reply.out ? undefined : new Error(`deflate failed: ${reply.error}`)),
+        stopped: (cause) =>
+          typeof cause === 'number' ? new Error(`the deflate thread exited with code ${cause}`) : cause,
+      });
+    return this.calls.call({ level, entries }).then((reply) => reply.out as DeflatedEntry[]);
   }
 }
 
