@@ -11,9 +11,24 @@ import { migrate } from '../../src/infra/db/migrate.js';
 export default async function setup(): Promise<() => void> {
   if (process.env.TEST_DATABASE_URL) return () => {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-template-'));
-  const database = await openDatabase({ databaseUrl: undefined, dataDir: dir });
-  await migrate(database.db);
-  await database.close();
+  // A timer that holds the process: were the database thread to hang without holding it, vitest
+  // would otherwise exit 0 having run no test at all.
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the PGlite template was not ready within 120 s')), 120_000);
+  });
+  try {
+    await Promise.race([
+      timeout,
+      (async () => {
+        const database = await openDatabase({ databaseUrl: undefined, dataDir: dir });
+        await migrate(database.db);
+        await database.close();
+      })(),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
   process.env.INVOICEHUB_PGLITE_TEMPLATE = path.join(dir, 'pglite');
   return () => fs.rmSync(dir, { recursive: true, force: true });
 }
