@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/core/demo/demo-data.js';
 import type { InvoiceCursor, InvoiceFilter } from '../../src/core/invoices/invoice-records.js';
 import { BRAZIL } from '../../src/core/marketplaces.js';
+import { CompiledShapes } from '../../src/infra/db/compiled-shapes.js';
 import { withoutLast } from '../../src/infra/db/repos/invoices-repo.js';
 import { demoDeps } from '../../src/main/deps.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -100,5 +101,21 @@ describe('pages joined by the store', () => {
         }
       }
     }
+  });
+
+  it('compiles a statement once per shape, refusing values out of step with its parameters', () => {
+    const shapes = new CompiledShapes();
+    const build = () =>
+      t.db.database.db
+        .selectFrom('invoices')
+        .select('invoice_id')
+        .where('seller_id', '=', 'a')
+        .where('number', '=', '1');
+    expect(() => shapes.query('s', ['1', 'a'], build)).toThrow(/not the query's parameters/);
+    expect(shapes.query('s', ['a', '1'], build).sql).toContain('"seller_id" = $1');
+    const again = shapes.query('s', ['b', '2'], () => {
+      throw new Error('built again');
+    });
+    expect(again.parameters).toEqual(['b', '2']);
   });
 });

@@ -10,6 +10,7 @@ import {
 } from '../../../core/invoices/invoice-records.js';
 import type { InvoicesRepository } from '../../../core/invoices/invoices-repository.js';
 import type { JoinedListing, ListingRow } from '../../../core/invoices/listing-rendering.js';
+import { CompiledShapes } from '../compiled-shapes.js';
 import type { Db } from '../database.js';
 import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
@@ -113,6 +114,21 @@ function filtered(db: Db, f: InvoiceFilter, order: 'asc' | 'desc', after?: Invoi
   return q.orderBy('i.issued_at', order).orderBy('i.invoice_id', order);
 }
 
+/** What tells one statement text of `filtered` from another: the filters present, order, cursor. */
+function filterShape(f: InvoiceFilter, order: 'asc' | 'desc', after?: InvoiceCursor): string {
+  const has = (v: unknown) => (v ? '+' : '-');
+  return `${order}${has(after)}${has(f.invoiceType)}${has(f.transactionType)}${has(f.series)}${has(f.externalInvoiceId)}${has(f.transaction)}${f.statuses.length}`;
+}
+
+/** The parameters of `filtered`, in the order its text holds them. */
+function filterValues(f: InvoiceFilter, after?: InvoiceCursor): unknown[] {
+  const values: unknown[] = [f.sellerId, f.marketplaceId, f.start, f.end, ...f.statuses];
+  for (const v of [f.invoiceType, f.transactionType, f.series, f.externalInvoiceId]) if (v) values.push(v);
+  if (f.transaction) values.push(f.sellerId, f.transaction.name, f.transaction.id);
+  if (after) values.push(new Date(after.issuedAt), after.invoiceId);
+  return values;
+}
+
 /**
  * A set of values as one parameter (a JSON array unnested by the server, as `k.value`): one
  * statement text whatever the batch size, and no deep expression trees (PGlite's stack is small).
@@ -159,6 +175,9 @@ function invoiceRow(r: Partial<InvoiceRecord>) {
 }
 
 export class KyselyInvoicesRepository implements InvoicesRepository {
+  /** The listing's page statement, compiled once per shape. */
+  private readonly joinedPages = new CompiledShapes();
+
   constructor(private readonly db: Db) {}
 
   byId(sellerId: string, invoiceId: string) {
@@ -310,22 +329,27 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     after: InvoiceCursor | undefined,
     separator: string,
   ): Promise<JoinedListing> {
-    const scan = filtered(this.db, f, order, after)
-      .select(['i.invoice_id', 'i.issued_at', 'i.listing'])
-      .limit(limit + 1)
-      .as('s');
-    const row = await this.db
-      .selectFrom(scan)
-      .select([
-        sql<number>`count(*)::int`.as('n'),
-        sql<number>`count(s.listing)::int`.as('stored'),
-        sql<string | null>`string_agg(s.listing, ${separator})`.as('joined'),
-        sql<string | null>`(array_agg(s.invoice_id))[${limit}]`.as('last_id'),
-        epochMs(sql`(array_agg(s.issued_at))[${limit}]`).as('last_ms'),
-        sql<number | null>`(array_agg(octet_length(s.listing)))[${limit + 1}]`.as('tail_bytes'),
-      ])
-      .modifyEnd(PREPARED)
-      .executeTakeFirstOrThrow();
+    const values = [separator, limit, limit, limit + 1, ...filterValues(f, after), limit + 1];
+    const query = this.joinedPages.query(filterShape(f, order, after), values, () =>
+      this.db
+        .selectFrom(
+          filtered(this.db, f, order, after)
+            .select(['i.invoice_id', 'i.issued_at', 'i.listing'])
+            .limit(limit + 1)
+            .as('s'),
+        )
+        .select([
+          sql<number>`count(*)::int`.as('n'),
+          sql<number>`count(s.listing)::int`.as('stored'),
+          sql<string | null>`string_agg(s.listing, ${separator})`.as('joined'),
+          sql<string | null>`(array_agg(s.invoice_id))[${limit}]`.as('last_id'),
+          epochMs(sql`(array_agg(s.issued_at))[${limit}]`).as('last_ms'),
+          sql<number | null>`(array_agg(octet_length(s.listing)))[${limit + 1}]`.as('tail_bytes'),
+        ])
+        .modifyEnd(PREPARED),
+    );
+    const [row] = (await this.db.executeQuery(query)).rows;
+    if (!row) throw new Error('an aggregate answered no row');
     const more = row.n > limit;
     const last =
       row.last_id !== null && row.last_ms !== null
