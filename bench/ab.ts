@@ -1,6 +1,6 @@
 import { postgresServerUrl, prepareDataset } from './dataset.js';
 import { token } from './get-invoices.js';
-import { cliPath, fmt, runLoad, startChild, stopChild } from './lib.js';
+import { cliPath, cpuMs, cpuMsOf, fmt, runLoad, startChild, stopChild } from './lib.js';
 
 /**
  * A/B of getInvoices between this build and another build's CLI (argv[2], e.g. the previous
@@ -41,9 +41,18 @@ for (let round = 0; round < rounds; round++) {
         paths.push(`${BASE}?marketplaceId=A2Q3Y263D00KWC&nextToken=${encodeURIComponent(next)}`);
       }
       await runLoad({ url, paths, headers, connections, durationSeconds: 2 });
+      const cpu = [cpuMs(child.pid as number), cpuMsOf('postgres')];
       const r = await runLoad({ url, paths, headers, connections, durationSeconds });
+      // CPU per request: where the two cores go (the database's share is 0 on PGlite, in the server).
+      const [server, database] = [
+        cpuMs(child.pid as number) - (cpu[0] ?? 0),
+        cpuMsOf('postgres') - (cpu[1] ?? 0),
+      ];
+      const perRequest = (ms: number) => fmt((ms * 1000) / r.requests);
       results[label]?.push([r.rps, r.p50, r.p99]);
-      console.log(`${label} round ${round + 1}: ${fmt(r.rps)} req/s p50 ${r.p50} ms p99 ${r.p99} ms`);
+      console.log(
+        `${label} round ${round + 1}: ${fmt(r.rps)} req/s p50 ${r.p50} ms p99 ${r.p99} ms; CPU per request: server ${perRequest(server)} µs, PostgreSQL ${perRequest(database)} µs`,
+      );
     } finally {
       await stopChild(child);
     }
