@@ -72,6 +72,34 @@ describe('database', () => {
   });
 });
 
+describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL database', () => {
+  it('is refused unless encoded in UTF-8, with the encoding named', async () => {
+    const admin = new URL(process.env.TEST_DATABASE_URL as string);
+    const name = `invoicehub_latin1_${process.pid}`;
+    const server = await openDatabase({ databaseUrl: admin.toString(), dataDir: os.tmpdir() });
+    try {
+      await sql.raw(`drop database if exists ${name}`).execute(server.db);
+      await sql
+        .raw(`create database ${name} encoding 'LATIN1' template template0 lc_collate 'C' lc_ctype 'C'`)
+        .execute(server.db);
+      const url = new URL(admin);
+      url.pathname = `/${name}`;
+      const latin1 = await openDatabase({ databaseUrl: url.toString(), dataDir: os.tmpdir() });
+      try {
+        await expect(migrate(latin1.db)).rejects.toThrow(/encoded in LATIN1: invoicehub needs UTF8/);
+        const tables =
+          await sql`select count(*)::int as n from pg_tables where schemaname = 'public'`.execute(latin1.db);
+        expect(tables.rows).toEqual([{ n: 0 }]);
+      } finally {
+        await latin1.close();
+      }
+    } finally {
+      await sql.raw(`drop database if exists ${name}`).execute(server.db);
+      await server.close();
+    }
+  });
+});
+
 describe.runIf(!process.env.TEST_DATABASE_URL)('PGlite on its own thread', () => {
   it('fails to open a directory that cannot hold a cluster, instead of hanging', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglite-bad-')), 'not-a-dir');

@@ -20,8 +20,22 @@ export function loadMigrations(dir = path.join(packageRoot(), 'migrations')): Mi
 // Any constant shared by every invoicehub process: concurrent starts on one PostgreSQL take turns.
 const MIGRATION_LOCK = 727_274_001;
 
-/** Applies pending migrations in order, each in its own transaction. Returns the versions applied. */
+/**
+ * Applies pending migrations in order, each in its own transaction. Returns the versions applied.
+ * Refuses a database that would store text in another encoding than UTF-8 (LATIN1 and the like):
+ * NF-e and renderings hold any Unicode text, and stored lengths are read as UTF-8 bytes (a listing
+ * page's last rendering is cut off by its length). SQL_ASCII stores the bytes it is sent, UTF-8.
+ */
 export async function migrate(db: Db, migrations = loadMigrations()): Promise<string[]> {
+  const { rows } = await sql<{
+    encoding: string;
+  }>`select current_setting('server_encoding') as encoding`.execute(db);
+  const encoding = rows[0]?.encoding ?? '';
+  if (encoding !== 'UTF8' && encoding !== 'SQL_ASCII') {
+    throw new Error(
+      `the database is encoded in ${encoding}: invoicehub needs UTF8 (create it with ENCODING 'UTF8', e.g. from template0)`,
+    );
+  }
   await sql`create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())`.execute(
     db,
   );
