@@ -53,17 +53,17 @@ export function fileErrorOf(events: TemplateReadEvent[]) {
   return last.problems;
 }
 
-/** Peak RSS growth while `work` runs, sampled every 25 ms. */
-/**
- * Peak growth of the memory the test's own code holds live (JS heap and external buffers, measured
- * after a full collection every second: a full collection of a test worker's heap can take tens of
- * milliseconds) while `work` runs; data a writer or reader kept would only grow between samples. Not RSS: the process also holds what V8
- * has not collected yet (on Node 24 the heap grows ~145 MB before it collects, during a 1M-row write)
- * and the threads of other test files' embedded databases, which share the process.
- */
 v8.setFlagsFromString('--expose-gc');
 const collect = vm.runInNewContext('gc') as () => void;
 
+/**
+ * Peak growth of the memory the test's own code holds live (JS heap and external buffers, measured
+ * after a full collection every second: a full collection of a test worker's heap can take tens of
+ * milliseconds) while `work` runs; data a writer or reader kept would only grow between samples.
+ * Not RSS: the process also holds what V8 has not collected yet (on Node 24 the heap grows ~145 MB
+ * before it collects, during a 1M-row write) and the threads of other test files' embedded
+ * databases, which share the process.
+ */
 export async function liveGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
   const live = () => {
     collect();
