@@ -352,16 +352,12 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     if (!row) throw new Error('an aggregate answered no row');
     const more = row.n > limit;
     const last =
-      row.last_id !== null && row.last_ms !== null
+      more && row.last_id !== null && row.last_ms !== null
         ? { issuedAt: new Date(row.last_ms).toISOString(), invoiceId: row.last_id }
         : undefined;
     if (row.stored < row.n) return { joined: null, more, last };
     const joined = row.joined ?? '';
-    return {
-      joined: more ? withoutLast(joined, row.tail_bytes ?? 0, separator) : joined,
-      more,
-      last: more ? last : undefined,
-    };
+    return { joined: more ? withoutLast(joined, row.tail_bytes ?? 0, separator) : joined, more, last };
   }
 
   listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]> {
