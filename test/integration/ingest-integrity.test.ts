@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysWithHistoryQuery, takenNumbersQuery } from '../../src/infra/db/repos/invoices-repo.js';
+import { keysWithHistoryQuery, takenNumbersQuery } from '../../src/infra/db/repos/invoice-probes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createSeller, invoiceXml, type Seller } from '../support/fixtures.js';
 

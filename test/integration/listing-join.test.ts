@@ -4,7 +4,7 @@ import { seedDemo } from '../../src/core/demo/demo-data.js';
 import type { InvoiceCursor, InvoiceFilter } from '../../src/core/invoices/invoice-records.js';
 import { BRAZIL } from '../../src/core/marketplaces.js';
 import { CompiledShapes } from '../../src/infra/db/compiled-shapes.js';
-import { withoutLast } from '../../src/infra/db/repos/invoices-repo.js';
+import { withoutLast } from '../../src/infra/db/repos/invoice-scan.js';
 import { demoDeps } from '../../src/main/deps.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 

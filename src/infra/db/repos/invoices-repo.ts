@@ -1,4 +1,4 @@
-import { type Expression, type Insertable, sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import {
   type EventRecord,
   type InvoiceCursor,
@@ -14,6 +14,8 @@ import { CompiledShapes } from '../compiled-shapes.js';
 import type { Db } from '../database.js';
 import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
+import { keysWithHistoryQuery, takenNumbersQuery } from './invoice-probes.js';
+import { epochMs, filtered, filterShape, filterValues, withoutLast } from './invoice-scan.js';
 
 type InvoiceInsert = Insertable<InvoicesTable>;
 
@@ -46,122 +48,6 @@ export function xmlParam(bytes: Uint8Array) {
 
 function fromBase64(text: string): Buffer {
   return Buffer.from(text, 'base64');
-}
-
-/**
- * A timestamp as milliseconds since the epoch (float8): a number the drivers read for free, where a
- * timestamp is parsed into a Date.
- */
-function epochMs(timestamp: Expression<unknown>) {
-  return sql<number>`(extract(epoch from date_trunc('milliseconds', ${timestamp})) * 1000)::float8`;
-}
-
-/** `joined` without its last element, `bytes` long in UTF-8, and the separator before it. */
-export function withoutLast(joined: string, bytes: number, separator: string): string {
-  let end = joined.length;
-  for (let left = bytes; left > 0 && end > 0; end--) {
-    const c = joined.charCodeAt(end - 1);
-    if (c >= 0xdc00 && c <= 0xdfff && end > 1) {
-      const high = joined.charCodeAt(end - 2);
-      if (high >= 0xd800 && high <= 0xdbff) {
-        left -= 4;
-        end--;
-        continue;
-      }
-    }
-    left -= c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
-  }
-  return joined.slice(0, Math.max(0, end - separator.length));
-}
-
-/** The filtered, ordered invoice scan shared by listings and exports. */
-function filtered(db: Db, f: InvoiceFilter, order: 'asc' | 'desc', after?: InvoiceCursor) {
-  let q = db
-    .selectFrom('invoices as i')
-    .where('i.seller_id', '=', f.sellerId)
-    .where('i.marketplace_id', '=', f.marketplaceId)
-    .where('i.issued_at', '>=', f.start)
-    .where('i.issued_at', '<=', f.end)
-    .where('i.status', 'in', f.statuses as InvoiceRecord['status'][]);
-  if (f.invoiceType) q = q.where('i.invoice_type', '=', f.invoiceType);
-  if (f.transactionType) q = q.where('i.transaction_type', '=', f.transactionType);
-  if (f.series) q = q.where('i.series', '=', f.series);
-  if (f.externalInvoiceId) q = q.where('i.number', '=', f.externalInvoiceId);
-  if (f.transaction) {
-    const t = f.transaction;
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('invoice_transactions as t')
-          .select(sql`1`.as('one'))
-          .where('t.seller_id', '=', f.sellerId)
-          .where('t.name', '=', t.name)
-          .where('t.value', '=', t.id)
-          .whereRef('t.invoice_id', '=', 'i.invoice_id'),
-      ),
-    );
-  }
-  if (after) {
-    const cmp = order === 'asc' ? '>' : '<';
-    q = q.where((eb) =>
-      eb(
-        eb.refTuple('i.issued_at', 'i.invoice_id'),
-        cmp,
-        eb.tuple(new Date(after.issuedAt), after.invoiceId),
-      ),
-    );
-  }
-  return q.orderBy('i.issued_at', order).orderBy('i.invoice_id', order);
-}
-
-/** What tells one statement text of `filtered` from another: the filters present, order, cursor. */
-function filterShape(f: InvoiceFilter, order: 'asc' | 'desc', after?: InvoiceCursor): string {
-  const has = (v: unknown) => (v ? '+' : '-');
-  return `${order}${has(after)}${has(f.invoiceType)}${has(f.transactionType)}${has(f.series)}${has(f.externalInvoiceId)}${has(f.transaction)}${f.statuses.length}`;
-}
-
-/** The parameters of `filtered`, in the order its text holds them. */
-function filterValues(f: InvoiceFilter, after?: InvoiceCursor): unknown[] {
-  const values: unknown[] = [f.sellerId, f.marketplaceId, f.start, f.end, ...f.statuses];
-  for (const v of [f.invoiceType, f.transactionType, f.series, f.externalInvoiceId]) if (v) values.push(v);
-  if (f.transaction) values.push(f.sellerId, f.transaction.name, f.transaction.id);
-  if (after) values.push(new Date(after.issuedAt), after.invoiceId);
-  return values;
-}
-
-/**
- * A set of values as one parameter (a JSON array unnested by the server, as `k.value`): one
- * statement text whatever the batch size, and no deep expression trees (PGlite's stack is small).
- * Joined LATERAL to a subquery the planner may not flatten (`offset 0`, `limit`), each value is one
- * probe of the index: without that, and without statistics (autovacuum off, no ANALYZE after a bulk
- * load), the planner read all of the seller's invoices into a hash for every batch, so ingestion
- * slowed down in proportion to the store (10 ms per 100 keys at 20,000 invoices).
- */
-function each(values: string[]) {
-  return sql`jsonb_array_elements_text(${JSON.stringify(values)}::jsonb) as k(value)`;
-}
-
-/** Which of `keys` the seller already has, as an invoice or as an event waiting for one. */
-export function keysWithHistoryQuery(sellerId: string, keys: string[]) {
-  return sql<{ access_key: string }>`
-    select i.access_key from ${each(keys)}
-    cross join lateral (
-      select access_key from invoices where seller_id = ${sellerId} and access_key = k.value offset 0
-    ) i
-    union all
-    select e.access_key from ${each(keys)}
-    cross join lateral (
-      select access_key from nfe_events where seller_id = ${sellerId} and access_key = k.value limit 1
-    ) e`;
-}
-
-/** The seller's invoices holding one of `numbers` (any model and series). */
-export function takenNumbersQuery(sellerId: string, numbers: string[]) {
-  return sql<{ model: string; series: string; number: string }>`
-    select i.model, i.series, i.number from ${each([...new Set(numbers)])}
-    cross join lateral (
-      select model, series, number from invoices where seller_id = ${sellerId} and number = k.value offset 0
-    ) i`;
 }
 
 /** Invoice columns as written: the JSON ones as text. */
