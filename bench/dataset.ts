@@ -41,6 +41,12 @@ export async function ensurePgDatabase(serverUrl: string, name: string): Promise
 }
 
 /**
+ * Datasets are named for the stored form of their documents: one made before migrations/0011
+ * holds plain documents (read, and exported, the way an upgraded store's older rows are).
+ */
+const DATASET_SUFFIX = '_d11';
+
+/**
  * A store holding `invoices` demo invoices for the demo seller, made once and reused; returns the
  * environment that points a server at it and fresh credentials for the seller.
  */
@@ -49,12 +55,13 @@ export async function prepareDataset(
   invoices: number,
   serverUrl?: string,
 ): Promise<Dataset> {
+  const name = `${invoices}${DATASET_SUFFIX}`;
   const env: Record<string, string> =
     kind === 'pglite'
-      ? { DATA_DIR: path.join(DATA_ROOT, `pglite-${invoices}`) }
+      ? { DATA_DIR: path.join(DATA_ROOT, `pglite-${name}`) }
       : {
-          DATA_DIR: path.join(DATA_ROOT, `pg-${invoices}`),
-          DATABASE_URL: await ensurePgDatabase(serverUrl as string, `invoicehub_bench_${invoices}`),
+          DATA_DIR: path.join(DATA_ROOT, `pg-${name}`),
+          DATABASE_URL: await ensurePgDatabase(serverUrl as string, `invoicehub_bench_${name}`),
         };
   fs.mkdirSync(env.DATA_DIR as string, { recursive: true });
   const deps = await createDeps(loadConfig({ ...env, DEMO_DATA: 'false', LOG_LEVEL: 'warn' }));

@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ZipStreamWriter } from '../../src/infra/zip/zip-writer.js';
 import { unzip } from '../support/unzip.js';
@@ -47,13 +47,38 @@ describe('ZIP writer (batches deflated on a thread of their own)', () => {
     expect(zip.length).toBeLessThan(1024 * 1024);
   });
 
-  it('fails the archive, not the process, when an entry cannot be deflated; the next archive is fine', async () => {
-    const broken = new ZipStreamWriter();
+  it('frames entries added already deflated as they are, in their place among plain ones', async () => {
+    const entries: [string, Buffer][] = [];
+    for (let i = 0; i < 400; i++)
+      entries.push([`doc-${i}.xml`, Buffer.from(`<NFe n="${i}">${'y'.repeat(i % 97)}</NFe>`)]);
+    const writer = new ZipStreamWriter();
+    const archive = collect(writer);
+    for (const [i, [name, bytes]] of entries.entries()) {
+      // Every third entry arrives deflated (as stored documents do), at another level than the writer's.
+      if (i % 3 === 0) {
+        const deflated = deflateRawSync(bytes, { level: 9 });
+        await writer.add(name, { deflated, crc32: crc32(bytes), size: bytes.byteLength });
+      } else {
+        await writer.add(name, bytes);
+      }
+    }
+    expect(writer.bytesIn).toBe(entries.reduce((n, [, b]) => n + b.byteLength, 0));
+    await writer.finish();
+    const zip = await archive;
+    const read = await unzip(zip);
+    expect([...read.keys()]).toEqual(entries.map(([name]) => name));
+    for (const [name, bytes] of entries) expect(read.get(name)?.equals(bytes), name).toBe(true);
+    const directory = centralDirectory(zip);
+    for (const [name, bytes] of entries)
+      expect(directory.get(name), name).toEqual({ crc: crc32(bytes), method: 8 });
+  });
+
+  it('fails the archive, not the process, when entries cannot be deflated; the next archive is fine', async () => {
+    // A level zlib refuses: the deflate thread fails the batch as a whole.
+    const broken = new ZipStreamWriter({ level: 42 });
     const streamError = new Promise<Error>((resolve) => broken.stream.on('error', resolve));
     broken.stream.resume();
     await broken.add('good.xml', Buffer.from('<NFe/>'));
-    // Not bytes: the deflate thread refuses it and the batch fails as a whole.
-    await broken.add('bad.xml', { length: 3 } as unknown as Uint8Array);
     const failed = await broken.finish().then(
       () => undefined,
       (err: Error) => err,

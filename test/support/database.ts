@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/infra/db/database.js';
-import { migrate } from '../../src/infra/db/migrate.js';
+import { loadMigrations, type Migration, migrate } from '../../src/infra/db/migrate.js';
 
 export interface TestDatabase {
   database: Database;
@@ -16,9 +16,13 @@ export interface TestDatabase {
 
 /**
  * A fresh, migrated database for one test file: PGlite in a temp dir by default, or a new database
- * on the server named by TEST_DATABASE_URL (dropped at close).
+ * on the server named by TEST_DATABASE_URL (dropped at close). `migrations`: only these (a store
+ * as an older version left it, to test an upgrade).
  */
-export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
+export async function createTestDatabase(
+  label = 'test',
+  { migrations }: { migrations?: Migration[] } = {},
+): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `invoicehub-${label}-`));
   const serverUrl = process.env.TEST_DATABASE_URL;
   let databaseUrl: string | undefined;
@@ -40,11 +44,12 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     };
   }
   const template = process.env.INVOICEHUB_PGLITE_TEMPLATE;
-  if (!databaseUrl && template && fs.existsSync(template)) {
+  // The template holds every migration: not for an older store.
+  if (!databaseUrl && !migrations && template && fs.existsSync(template)) {
     fs.cpSync(template, path.join(dataDir, 'pglite'), { recursive: true });
   }
   const database = await openDatabase({ databaseUrl, dataDir });
-  await migrate(database.db);
+  await migrate(database.db, migrations ?? loadMigrations());
   return {
     database,
     dataDir,

@@ -1,6 +1,6 @@
 import type { InvoiceCursor, InvoiceFilter } from '../invoices/invoice-records.js';
 import type { InvoicesRepository } from '../invoices/invoices-repository.js';
-import type { ArchiveWriter, ArchiveWriterFactory } from '../ports/archives.js';
+import { type ArchiveWriter, type ArchiveWriterFactory, uncompressedSize } from '../ports/archives.js';
 import type { BlobStore } from '../ports/blob-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { Ids } from '../ports/ids.js';
@@ -54,9 +54,10 @@ function partKey(sellerId: string, exportId: string, part: number): string {
 }
 
 type ExportRows = Awaited<ReturnType<InvoicesRepository['exportPage']>>;
+type ExportRow = ExportRows[number];
 
-function positionOf(row: { issued_at: Date; invoice_id: string }): InvoiceCursor {
-  return { issuedAt: new Date(row.issued_at).toISOString(), invoiceId: row.invoice_id };
+function positionOf(row: { issued_ms: number; invoice_id: string }): InvoiceCursor {
+  return { issuedAt: new Date(row.issued_ms).toISOString(), invoiceId: row.invoice_id };
 }
 
 /** What one part ended with: where the next part starts, and whether the invoices ran out. */
@@ -190,24 +191,26 @@ class ExportJob {
     onPage: () => void,
   ): Promise<PartEnd> {
     const { maxEntries, maxBytes, pageSize } = this.deps.limits;
+    /** After the last invoice of the pages written whole (positions are computed per page, not per row). */
     let cursor = start;
     let rows = first;
     while (true) {
-      // The next page is read while this one is compressed: the database and libuv's threads work
-      // at once. When the part fills up first, the page read ahead is dropped (read again next part).
+      // The next page is read while this one is written: the database and the writer work at once.
+      // When the part fills up first, the page read ahead is dropped (read again next part).
       const last = rows.at(-1);
       const next =
         rows.length === pageSize && last ? this.page(filter, snapshot, positionOf(last)) : undefined;
       next?.catch(() => {}); // awaited below, or dropped
-      for (const row of rows) {
+      for (const [i, row] of rows.entries()) {
         const full =
           writer.entryCount >= maxEntries ||
-          (writer.entryCount > 0 && writer.bytesIn + row.xml.byteLength > maxBytes);
-        if (full) return { cursor, exhausted: false };
+          (writer.entryCount > 0 && writer.bytesIn + uncompressedSize(row.xml) > maxBytes);
+        // Where the part ends: after the last invoice written (the one before this row).
+        if (full) return { cursor: i > 0 ? positionOf(rows[i - 1] as ExportRow) : cursor, exhausted: false };
         await writer.add(`${row.invoice_id}.xml`, row.xml);
-        cursor = positionOf(row);
       }
       onPage();
+      if (last) cursor = positionOf(last);
       if (!next) return { cursor, exhausted: true };
       signal.throwIfAborted();
       rows = await next;

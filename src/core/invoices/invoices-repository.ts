@@ -1,3 +1,4 @@
+import type { EntryBytes } from '../ports/archives.js';
 import type {
   EventRecord,
   InvoiceCursor,
@@ -67,13 +68,13 @@ export interface InvoicesRepository {
    * listed fields must still equal `rendered`'s) or already has one.
    */
   keepListing(sellerId: string, rendered: InvoiceListRecord, listing: string): Promise<void>;
-  /** Ids and original bytes, ascending, of invoices stored before `snapshot`. */
+  /** Ids and original documents (maybe as stored, deflated), ascending, of invoices stored before `snapshot`. */
   exportPage(
     filter: InvoiceFilter,
     snapshot: Date,
     limit: number,
     after?: InvoiceCursor,
-  ): Promise<{ invoice_id: string; issued_at: Date; xml: Uint8Array }[]>;
+  ): Promise<{ invoice_id: string; issued_ms: number; xml: EntryBytes }[]>;
   /** Inserts unless the same (key, type, sequence) is already stored. */
   insertEvent(event: EventRecord & { xml: Uint8Array }): Promise<void>;
   event(

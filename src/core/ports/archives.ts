@@ -13,6 +13,24 @@ export interface ArchiveEntry {
 /** The entries of a ZIP file, in order; fails with InvalidArchiveError when it is not one. */
 export type ArchiveReader = (file: string) => AsyncIterable<ArchiveEntry>;
 
+/**
+ * An entry's bytes already compressed the way a ZIP stores them (raw deflate, method 8), with what
+ * the archive's headers need. Documents are stored this way, so an export only frames them.
+ */
+export interface DeflatedBytes {
+  deflated: Uint8Array;
+  crc32: number;
+  /** Uncompressed size in bytes. */
+  size: number;
+}
+
+/** An entry to write: plain bytes (compressed by the writer) or already deflated ones. */
+export type EntryBytes = Uint8Array | DeflatedBytes;
+
+export function uncompressedSize(bytes: EntryBytes): number {
+  return bytes instanceof Uint8Array ? bytes.byteLength : bytes.size;
+}
+
 /** A ZIP written as a stream, entry by entry, with bounded memory. */
 export interface ArchiveWriter {
   /** The archive's bytes; `add` waits while its consumer is slower (back-pressure). */
@@ -20,7 +38,7 @@ export interface ArchiveWriter {
   readonly entryCount: number;
   /** Uncompressed bytes added so far. */
   readonly bytesIn: number;
-  add(name: string, bytes: Uint8Array): Promise<void>;
+  add(name: string, bytes: EntryBytes): Promise<void>;
   finish(): Promise<void>;
   /** Stops at once; the stream errors with `err`. */
   abort(err: Error): void;

@@ -62,10 +62,14 @@ export type TemplateFeedsTable = Omit<
 };
 export type TemplateFeedRowsTable = Table<TemplateFeedRowRecord, 'problems'>;
 
+/** One form is set: `xml` (stored before migrations/0011) or the deflated one with its CRC and size. */
 export interface InvoiceDocumentsTable {
   seller_id: string;
   invoice_id: string;
-  xml: Uint8Array;
+  xml: Uint8Array | null;
+  xml_deflated: Uint8Array | null;
+  xml_crc32: number | null;
+  xml_size: number | null;
 }
 
 export interface InvoiceTransactionsTable {

@@ -39,8 +39,9 @@ export class ThreadCalls<R extends ThreadReply> {
     return this.gone !== undefined;
   }
 
-  call(message: object): Promise<R> {
-    return this.expect(this.nextId++, message);
+  /** `transfer`: buffers moved to the thread instead of copied (unusable here afterwards). */
+  call(message: object, transfer: ArrayBuffer[] = []): Promise<R> {
+    return this.expect(this.nextId++, message, transfer);
   }
 
   /**
@@ -51,11 +52,11 @@ export class ThreadCalls<R extends ThreadReply> {
     return this.expect(0);
   }
 
-  private expect(id: number, message?: object): Promise<R> {
+  private expect(id: number, message?: object, transfer: ArrayBuffer[] = []): Promise<R> {
     return new Promise((resolve, reject) => {
       if (this.gone) return reject(this.gone);
       // Posted first: a message that cannot be cloned throws here and leaves nothing pending.
-      if (message) this.worker.postMessage({ id, ...message });
+      if (message) this.worker.postMessage({ id, ...message }, transfer);
       if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
     });

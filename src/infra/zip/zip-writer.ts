@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Zip, type ZipInputFile } from 'fflate';
-import type { ArchiveWriter } from '../../core/ports/archives.js';
-import { type DeflatedEntry, deflateThread } from './deflate-thread.js';
+import type { ArchiveWriter, DeflatedBytes, EntryBytes } from '../../core/ports/archives.js';
+import { deflateThread } from '../threads/deflate-thread.js';
 
 /** fflate's ZIP container has no ZIP64: these bounds keep every archive inside the classic format. */
 export const ZIP_MAX_ENTRIES = 65_000;
@@ -16,7 +16,7 @@ export const ZIP_BACKLOG_BYTES = 64 * 1024;
 /** Archive bytes gathered into one block before they are handed to the stream. */
 const GATHER_BYTES = 32 * 1024;
 
-/** A batch goes to the deflate thread once it holds this many entries or bytes. */
+/** A batch goes to the deflate thread once it holds this many entries or bytes to deflate. */
 const BATCH_ENTRIES = 128;
 const BATCH_BYTES = 1024 * 1024;
 /** Batches out at once: the thread deflates one while the next is filled and the last is framed. */
@@ -27,7 +27,8 @@ const BATCHES_IN_FLIGHT = 2;
  *
  * Entries are deflated by Node's zlib (native; fflate's own deflate is 3x slower) with their CRC-32,
  * in batches on the deflate thread, while this thread frames the archive around the pre-compressed
- * data with fflate (a custom input file with compression method 8) and reads the database.
+ * data with fflate (a custom input file with compression method 8) and reads the database. Entries
+ * added already deflated are framed as they are, in their place among the others.
  *
  * `add` resolves when the entry is queued and the window has room; it waits while the consumer of
  * `stream` is slower than us (back-pressure all the way to the database reader).
@@ -37,9 +38,10 @@ export class ZipStreamWriter implements ArchiveWriter {
   private readonly zip: Zip;
   private gathered: Uint8Array[] = [];
   private gatheredBytes = 0;
-  private batch: { name: string; data: Uint8Array }[] = [];
+  private batch: { name: string; data: EntryBytes }[] = [];
+  /** Bytes of the batch still to deflate. */
   private batchBytes = 0;
-  private readonly inFlight: { names: string[]; sizes: number[]; work: Promise<DeflatedEntry[]> }[] = [];
+  private readonly inFlight: { names: string[]; work: Promise<DeflatedBytes[]> }[] = [];
   private readonly mtime: Date;
   private resumeRead: (() => void) | undefined;
   private failure: Error | undefined;
@@ -90,17 +92,21 @@ export class ZipStreamWriter implements ArchiveWriter {
     return this.compressed;
   }
 
-  async add(name: string, data: Uint8Array): Promise<void> {
+  async add(name: string, data: EntryBytes): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.entries >= ZIP_MAX_ENTRIES)
       throw new Error(`a ZIP holds at most ${ZIP_MAX_ENTRIES} entries here`);
     this.entries++;
-    this.uncompressed += data.byteLength;
     this.batch.push({ name, data });
-    this.batchBytes += data.byteLength;
+    if (data instanceof Uint8Array) {
+      this.uncompressed += data.byteLength;
+      this.batchBytes += data.byteLength;
+    } else {
+      this.uncompressed += data.size;
+    }
     if (this.batch.length >= BATCH_ENTRIES || this.batchBytes >= BATCH_BYTES) this.sendBatch();
     while (this.inFlight.length > BATCHES_IN_FLIGHT) await this.writeOldest();
-    await this.roomToRead();
+    if (this.stream.readableLength >= ZIP_BACKLOG_BYTES) await this.roomToRead();
   }
 
   /** Writes the remaining entries and the central directory; the stream ends after it. */
@@ -122,12 +128,13 @@ export class ZipStreamWriter implements ArchiveWriter {
     const batch = this.batch;
     this.batch = [];
     this.batchBytes = 0;
-    const work = deflateThread.deflate(
-      batch.map((e) => e.data),
-      this.level,
-    );
+    const plain = batch.flatMap((e) => (e.data instanceof Uint8Array ? [e.data] : []));
+    const work = deflateThread.deflate(plain, this.level).then((deflated) => {
+      let next = 0;
+      return batch.map((e) => (e.data instanceof Uint8Array ? (deflated[next++] as DeflatedBytes) : e.data));
+    });
     work.catch(() => {}); // awaited in writeOldest, or dropped after a failure
-    this.inFlight.push({ names: batch.map((e) => e.name), sizes: batch.map((e) => e.data.byteLength), work });
+    this.inFlight.push({ names: batch.map((e) => e.name), work });
   }
 
   private async writeOldest(): Promise<void> {
@@ -138,18 +145,19 @@ export class ZipStreamWriter implements ArchiveWriter {
       throw err;
     });
     if (this.failure) throw this.failure;
-    for (const [i, { deflated, crc }] of out.entries()) {
+    for (let i = 0; i < out.length; i++) {
+      const { deflated, crc32, size } = out[i] as DeflatedBytes;
       const file = {
         filename: next.names[i],
-        size: next.sizes[i],
-        crc,
+        size,
+        crc: crc32,
         compression: 8,
         mtime: this.mtime,
       } as ZipInputFile;
       this.zip.add(file);
       file.ondata?.(null, deflated as Uint8Array<ArrayBuffer>, true);
       // A batch's archive bytes wait for the consumer entry by entry, not all at once.
-      await this.roomToRead();
+      if (this.stream.readableLength >= ZIP_BACKLOG_BYTES) await this.roomToRead();
       if (this.failure) throw this.failure;
     }
   }

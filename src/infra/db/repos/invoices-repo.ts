@@ -10,12 +10,21 @@ import {
 } from '../../../core/invoices/invoice-records.js';
 import type { InvoicesRepository } from '../../../core/invoices/invoices-repository.js';
 import type { JoinedListing, ListingRow } from '../../../core/invoices/listing-rendering.js';
+import type { DeflatedBytes } from '../../../core/ports/archives.js';
 import { CompiledShapes } from '../compiled-shapes.js';
 import type { Db } from '../database.js';
 import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
 import { keysWithHistoryQuery, takenNumbersQuery } from './invoice-probes.js';
 import { epochMs, filtered, filterShape, filterValues, withoutLast } from './invoice-scan.js';
+import {
+  bytesParam,
+  deflateDocuments,
+  deflatedColumns,
+  storedBytes,
+  storedDocumentColumns,
+  storedEntry,
+} from './stored-documents.js';
 
 type InvoiceInsert = Insertable<InvoicesTable>;
 
@@ -33,21 +42,9 @@ const EVENT_COLUMNS = [
   'applied_at',
 ] as const;
 
-/**
- * Documents travel as base64 text: PGlite decodes bytea in JavaScript at about 1 ms per 3 KB row,
- * fifteen times slower than Node decodes base64 (PostgreSQL does not mind either way).
- */
-function xmlAsBase64(column: 'xml' | 'd.xml') {
-  return sql<string>`encode(${sql.ref(column)}, 'base64')`.as('xml');
-}
-
-/** A document as a parameter, sent as base64 for the same reason. */
-export function xmlParam(bytes: Uint8Array) {
-  return sql<Uint8Array>`decode(${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')}, 'base64')`;
-}
-
-function fromBase64(text: string): Buffer {
-  return Buffer.from(text, 'base64');
+/** An event's document, as base64 text like invoice documents (see stored-documents.ts). */
+function eventXml() {
+  return sql<string>`encode(xml, 'base64')`.as('xml');
 }
 
 /** Invoice columns as written: the JSON ones as text. */
@@ -102,6 +99,9 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
 
   async insertMany(invoices: NewInvoice[]): Promise<void> {
     if (!invoices.length) return;
+    // Deflated on the other core while PostgreSQL inserts the invoices.
+    const deflating = deflateDocuments(invoices.map((r) => r.xml));
+    deflating.catch(() => {}); // awaited below, unless the first insert fails
     await this.db
       .insertInto('invoices')
       .values(
@@ -112,13 +112,14 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
         ),
       )
       .execute();
+    const deflated = await deflating;
     await this.db
       .insertInto('invoice_documents')
       .values(
-        invoices.map((r) => ({
+        invoices.map((r, i) => ({
           seller_id: r.record.seller_id,
           invoice_id: r.record.invoice_id,
-          xml: xmlParam(r.xml),
+          ...deflatedColumns(deflated[i] as DeflatedBytes),
         })),
       )
       .execute();
@@ -163,9 +164,10 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .where('invoice_id', '=', invoiceId)
       .execute();
     if (xml) {
+      const [deflated] = await deflateDocuments([xml]);
       await this.db
         .updateTable('invoice_documents')
-        .set({ xml: xmlParam(xml) })
+        .set(deflatedColumns(deflated as DeflatedBytes))
         .where('seller_id', '=', sellerId)
         .where('invoice_id', '=', invoiceId)
         .execute();
@@ -175,11 +177,11 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
   async document(sellerId: string, invoiceId: string): Promise<Uint8Array | undefined> {
     const row = await this.db
       .selectFrom('invoice_documents')
-      .select(xmlAsBase64('xml'))
+      .select(storedDocumentColumns('invoice_documents'))
       .where('seller_id', '=', sellerId)
       .where('invoice_id', '=', invoiceId)
       .executeTakeFirst();
-    return row ? fromBase64(row.xml) : undefined;
+    return row ? storedBytes(row, invoiceId) : undefined;
   }
 
   page(
@@ -283,16 +285,24 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
         join.onRef('d.seller_id', '=', 'i.seller_id').onRef('d.invoice_id', '=', 'i.invoice_id'),
       )
       .where('i.created_at', '<=', snapshot)
-      .select(['i.invoice_id', 'i.issued_at', xmlAsBase64('d.xml')])
+      .select([
+        'i.invoice_id',
+        epochMs(sql.ref('i.issued_at')).as('issued_ms'),
+        ...storedDocumentColumns('d'),
+      ])
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ invoice_id: r.invoice_id, issued_at: r.issued_at, xml: fromBase64(r.xml) }));
+    return rows.map((r) => ({
+      invoice_id: r.invoice_id,
+      issued_ms: r.issued_ms,
+      xml: storedEntry(r, r.invoice_id),
+    }));
   }
 
   async insertEvent(event: EventRecord & { xml: Uint8Array }): Promise<void> {
     await this.db
       .insertInto('nfe_events')
-      .values({ ...event, xml: xmlParam(event.xml) })
+      .values({ ...event, xml: bytesParam(event.xml) })
       .onConflict((oc) => oc.columns(['seller_id', 'access_key', 'event_type', 'sequence']).doNothing())
       .execute();
   }
@@ -311,13 +321,13 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
   async eventDocument(sellerId: string, accessKey: string, eventType: string, sequence: number) {
     const row = await this.db
       .selectFrom('nfe_events')
-      .select(xmlAsBase64('xml'))
+      .select(eventXml())
       .where('seller_id', '=', sellerId)
       .where('access_key', '=', accessKey)
       .where('event_type', '=', eventType)
       .where('sequence', '=', sequence)
       .executeTakeFirst();
-    return row ? fromBase64(row.xml) : undefined;
+    return row ? Buffer.from(row.xml, 'base64') : undefined;
   }
 
   eventsFor(sellerId: string, accessKey: string) {
