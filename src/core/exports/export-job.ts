@@ -201,7 +201,8 @@ class ExportJob {
       const next =
         rows.length === pageSize && last ? this.page(filter, snapshot, positionOf(last)) : undefined;
       next?.catch(() => {}); // awaited below, or dropped
-      for (const [i, row] of rows.entries()) {
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i] as ExportRow;
         const full =
           writer.entryCount >= maxEntries ||
           (writer.entryCount > 0 && writer.bytesIn + uncompressedSize(row.xml) > maxBytes);

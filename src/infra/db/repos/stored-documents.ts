@@ -59,7 +59,10 @@ export function deflatedColumns(d: DeflatedBytes) {
   };
 }
 
-/** A stored document as an archive entry: deflated ones go as they are. */
+/**
+ * A stored document as an archive entry: deflated ones go as they are, unchecked (their CRC-32 goes
+ * into the ZIP, where every reader checks it on extraction).
+ */
 export function storedEntry(row: StoredDocument, invoiceId: string): EntryBytes {
   if (row.xml !== null) return Buffer.from(row.xml, 'base64');
   if (row.xml_deflated === null || row.xml_crc32 === null || row.xml_size === null)
