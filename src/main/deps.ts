@@ -37,6 +37,7 @@ import { AesGcmSecretBox } from '../infra/crypto/aes-gcm-secret-box.js';
 import { type Database, openDatabase } from '../infra/db/database.js';
 import { migrate } from '../infra/db/migrate.js';
 import { createStore } from '../infra/db/store.js';
+import { vacuumWhereNeeded } from '../infra/db/table-upkeep.js';
 import { fetchTransport } from '../infra/http/fetch-transport.js';
 import { systemIds } from '../infra/ids.js';
 import { JobQueue } from '../infra/jobs/queue.js';
@@ -87,7 +88,7 @@ export function buildServices(
   clock: Clock,
   ids: Ids,
   signingKey: Buffer,
-  infra: Pick<AppDeps, 'blobs' | 'signer' | 'baseUrl' | 'wakeWorker'>,
+  infra: Pick<AppDeps, 'blobs' | 'signer' | 'baseUrl' | 'wakeWorker' | 'db'>,
 ): AppDeps['services'] {
   const lwa = new LwaService(store.sellers, clock, config.accessTokenTtlSeconds);
   const secretBox = new AesGcmSecretBox(signingKey);
@@ -115,7 +116,7 @@ export function buildServices(
       ...delivery,
     }),
     webhooks: new WebhookService(store, clock, fetchTransport),
-    housekeeping: new Housekeeping(store, infra.blobs, clock, lwa),
+    housekeeping: new Housekeeping(store, infra.blobs, clock, lwa, () => vacuumWhereNeeded(infra.db)),
     sellers: new SellersService(store, clock, ids, keyset, secretBox, (clientId) => {
       lwa.forgetClient(clientId);
       signingCredentials.forgetClient(clientId);
@@ -198,7 +199,7 @@ export async function createDeps(
       rateBuckets: new TokenBuckets(clock),
       metrics: new Registry(),
       ...infra,
-      services: buildServices(config, store, clock, ids, signingKey, infra),
+      services: buildServices(config, store, clock, ids, signingKey, { ...infra, db: database }),
     };
   } catch (err) {
     if (!overrides.database) await database.close();

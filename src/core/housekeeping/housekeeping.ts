@@ -7,10 +7,14 @@ import type { Store } from '../ports/store.js';
 export const HOUSEKEEPING_QUEUE = 'housekeeping';
 const HOUR = 3_600_000;
 
+/** The store's own upkeep where the database does none (VACUUM): returns the tables it tended. */
+export type StoreUpkeep = () => Promise<string[]>;
+
 /**
  * Retention and cleanup, run as a job once an hour (one run per hour whatever the number of
  * workers: the hour is the job's dedupe key). Expired exports lose their blobs first, then their
- * rows, so a crash in between leaves a row to retry, never an orphaned blob.
+ * rows, so a crash in between leaves a row to retry, never an orphaned blob. Last, the store's
+ * upkeep, once the pruning has left its dead rows.
  */
 export class Housekeeping {
   constructor(
@@ -18,9 +22,10 @@ export class Housekeeping {
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
     private readonly lwa: LwaService,
+    private readonly upkeep: StoreUpkeep = async () => [],
   ) {}
 
-  async run(): Promise<{ exportsDeleted: number; jobsPruned: number }> {
+  async run(): Promise<{ exportsDeleted: number; jobsPruned: number; vacuumed: string[] }> {
     const now = this.clock.now();
     let exportsDeleted = 0;
     while (true) {
@@ -34,7 +39,7 @@ export class Housekeeping {
     }
     await this.lwa.purgeExpired();
     const jobsPruned = await this.store.jobs.prune(new Date(now.getTime() - 7 * 24 * HOUR));
-    return { exportsDeleted, jobsPruned };
+    return { exportsDeleted, jobsPruned, vacuumed: await this.upkeep() };
   }
 
   /** Enqueues this hour's run (and the next one's) unless another process already did. */
