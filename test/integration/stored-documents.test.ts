@@ -1,7 +1,9 @@
-import { crc32, inflateRawSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../src/infra/db/migrate.js';
+import { storedBytes } from '../../src/infra/db/repos/stored-documents.js';
 import { createStore } from '../../src/infra/db/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
@@ -148,6 +150,34 @@ describe('stored documents', () => {
       const body = await res.text();
       expect(body).not.toContain('<NFe');
     }
+  });
+});
+
+describe('stored documents, read back', () => {
+  const row = (bytes: Buffer) => {
+    const deflated = deflateRawSync(bytes);
+    return {
+      xml: null,
+      xml_deflated: deflated.toString('base64'),
+      // As stored: the unsigned CRC-32 in an int4's bits.
+      xml_crc32: crc32(bytes) | 0,
+      xml_size: bytes.byteLength,
+    };
+  };
+
+  it('inflates small and large documents alike (large ones off the event loop), checking both', async () => {
+    // Bytes that barely compress: the large one's deflated form is well over the synchronous bound.
+    const large = randomBytes(400_000);
+    const small = Buffer.from('<NFe>small</NFe>');
+    for (const bytes of [small, large]) {
+      expect(Buffer.from(await storedBytes(row(bytes), 'id')).equals(bytes)).toBe(true);
+      const damaged = row(bytes);
+      damaged.xml_size += 1;
+      await expect(storedBytes(damaged, 'id')).rejects.toThrow(/invoice id is damaged/);
+    }
+    const truncated = row(large);
+    truncated.xml_deflated = truncated.xml_deflated.slice(0, 200_000);
+    await expect(storedBytes(truncated, 'id')).rejects.toThrow(/invoice id is damaged/);
   });
 });
 
