@@ -179,7 +179,7 @@ export async function createDeps(
     const jobs = new JobQueue(database.db, { clock, ids });
     const store = createStore(database.db, jobs);
     const signingKey = await resolveSigningKey(config, store, clock);
-    const blobs = overrides.blobs ?? createBlobStore(config, { clock });
+    const blobs = overrides.blobs ?? (await createBlobStore(config, { clock }));
     await prepareBlobStore(blobs);
     const infra = {
       blobs,

@@ -122,7 +122,7 @@ async function pgliteTopology(s3: TestS3Server | undefined): Promise<Topology> {
   const env = { ...sharedEnv(s3), DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'warn' };
   // The store the child writes to (files or bucket), built from the same configuration; it can be
   // read from here while the child runs.
-  const blobs = createBlobStore(loadConfig(env));
+  const blobs = await createBlobStore(loadConfig(env));
   let runner: CliProcess | undefined;
   let url = '';
   return {
