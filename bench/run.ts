@@ -8,6 +8,7 @@ import { benchIngest, type IngestResult, ingestRows } from './ingest.js';
 import { benchKaufland, type KauflandResult, kauflandRows } from './kaufland.js';
 import { benchDir, fmt, type LoadResult, table } from './lib.js';
 import { machineFacts, writeBlock } from './report.js';
+import { benchRss, rssRows } from './rss.js';
 import { loadScaleSeller } from './scale-dataset.js';
 import { benchStartup, startupRows } from './startup.js';
 
@@ -128,6 +129,22 @@ if (!only || only === 'export') {
     results.push(await benchExport(pg, (url) => token(url, pg)));
   }
   report('export', `export of ${fmt(invoices)} invoices`, exportRows(results));
+}
+
+// The server's peak RSS through ingestion, getInvoices under load and an export, in one process.
+if (!only || only === 'rss') {
+  if (pgServer) {
+    console.log(
+      `one server through bulk ingestion of ${fmt(invoices)} NF-e, getInvoices under load and an export`,
+    );
+    report(
+      'rss',
+      "peak RSS of one server through a day's work",
+      rssRows(await benchRss(pgServer, invoices, durationSeconds)),
+    );
+  } else {
+    console.log('(rss: no PostgreSQL reachable)');
+  }
 }
 
 if (!only || only === 'kaufland') {
