@@ -3,6 +3,7 @@ import { exportJobHandler } from '../core/exports/export-job.js';
 import { EXPORT_QUEUE } from '../core/exports/export-service.js';
 import { GOVERNMENT_QUEUE } from '../core/government/government-service.js';
 import { HOUSEKEEPING_QUEUE } from '../core/housekeeping/housekeeping.js';
+import { UPKEEP_QUEUE } from '../core/housekeeping/upkeep.js';
 import { templateExportJobHandler } from '../core/templates/template-export-job.js';
 import { templateImportJobHandler } from '../core/templates/template-import-job.js';
 import { TEMPLATE_EXPORT_QUEUE, TEMPLATE_IMPORT_QUEUE } from '../core/templates/template-service.js';
@@ -64,6 +65,9 @@ export function createWorker(
     TEMPLATE_IMPORT_QUEUE,
     templateImportJobHandler({ ...templateJobDeps, readers: formats.readers }),
   );
+  worker.register(UPKEEP_QUEUE, async () => {
+    logger.info({ vacuumed: await services.housekeeping.upkeepNow() }, 'store upkeep done');
+  });
   worker.register(HOUSEKEEPING_QUEUE, async () => {
     const result = await services.housekeeping.run();
     const templates = await services.templates.purgeExpired();

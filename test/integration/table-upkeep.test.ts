@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/core/demo/demo-data.js';
+import { DEMO_CNPJ, generateDemo, seedDemo } from '../../src/core/demo/demo-data.js';
+import { localDemoSink } from '../../src/core/demo/demo-sink.js';
 import { demoDeps } from '../../src/main/deps.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
@@ -33,6 +34,14 @@ describe('store upkeep', () => {
     );
   });
 
+  async function upkeepJobs(): Promise<{ status: string; run_at: Date }[]> {
+    const { rows } = await sql<{ status: string; run_at: Date }>`
+      select status, run_at from jobs where queue = 'store-upkeep' order by created_at`.execute(
+      t.db.database.db,
+    );
+    return rows;
+  }
+
   afterAll(async () => {
     await t?.close();
   });
@@ -59,5 +68,37 @@ describe('store upkeep', () => {
     expect((await t.deps.services.housekeeping.run()).vacuumed).toContain('upkeep_probe');
     const after = await visibility('upkeep_probe');
     expect(after.visible).toBe(after.pages);
+  });
+
+  it('asks for the upkeep after a bulk load, which the worker runs a minute later', async () => {
+    const db = t.db.database.db;
+    // Left to us on either database, whatever the server's autovacuum does.
+    await sql`alter table invoices set (autovacuum_enabled = false)`.execute(db);
+    // The beforeAll's demo already asked once (still queued: the clock has not moved).
+    expect((await upkeepJobs()).map((j) => j.status)).toEqual(['queued']);
+    const seller = (await t.deps.store.sellers.byCnpj(DEMO_CNPJ)) as { seller_id: string };
+    await generateDemo(
+      { sink: localDemoSink(t.deps.services), clock: t.clock },
+      seller.seller_id,
+      DEMO_CNPJ,
+      {
+        invoices: 1500,
+        startAt: 1200,
+        seed: 1201,
+      },
+    );
+    const loaded = await visibility('invoices');
+    expect(loaded.visible).toBeLessThan(loaded.pages);
+    // Both loads ask within the same minute: one job.
+    const [job] = await upkeepJobs();
+    expect(job?.run_at.getTime()).toBeGreaterThan(t.clock.now().getTime());
+
+    t.clock.advance(61_000);
+    t.deps.wakeWorker.current();
+    for (let i = 0; i < 200 && (await upkeepJobs())[0]?.status !== 'succeeded'; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await upkeepJobs()).map((j) => j.status)).toEqual(['succeeded']);
+    const tended = await visibility('invoices');
+    expect(tended.visible).toBe(tended.pages);
   });
 });

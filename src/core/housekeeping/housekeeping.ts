@@ -42,6 +42,11 @@ export class Housekeeping {
     return { exportsDeleted, jobsPruned, vacuumed: await this.upkeep() };
   }
 
+  /** The store's upkeep alone (the UPKEEP_QUEUE job, asked for after bulk loads). */
+  upkeepNow(): Promise<string[]> {
+    return this.upkeep();
+  }
+
   /** Enqueues this hour's run (and the next one's) unless another process already did. */
   async schedule(): Promise<void> {
     const now = this.clock.now().getTime();

@@ -1,4 +1,5 @@
 import { ConflictError, type FieldProblem, InvalidInputError, UniqueViolationError } from '../errors.js';
+import { requestUpkeep, UPKEEP_AFTER_INVOICES } from '../housekeeping/upkeep.js';
 import { parseAccessKey } from '../nfe/access-key.js';
 import { nfeField, nfeProblem } from '../nfe/field-names.js';
 import { nfeElement } from '../nfe/join-proc.js';
@@ -75,6 +76,9 @@ export class IngestService {
     private readonly rendering?: ListingRendering,
   ) {}
 
+  /** Invoices created by `ingestMany` since it last asked for the store's upkeep. */
+  private createdSinceUpkeep = 0;
+
   async ingest(bytes: Uint8Array, meta: IngestMeta = {}): Promise<IngestResult> {
     const doc = readNfeDocument(bytes, { maxBytes: this.maxXmlBytes });
     if (doc.kind === 'event') return this.ingestEvent(doc, bytes);
@@ -93,9 +97,12 @@ export class IngestService {
     return ingestZip(this, this.zipEntries, zipFile, this.maxXmlBytes, meta);
   }
 
-  /** Many documents at once, with a fast path for new invoices (see batch-ingest.ts). */
-  ingestMany(items: BatchItem[]): Promise<BatchResult[]> {
-    return ingestBatch(
+  /**
+   * Many documents at once, with a fast path for new invoices (see batch-ingest.ts). Every
+   * UPKEEP_AFTER_INVOICES invoices it creates, it asks for the store's upkeep (see upkeep.ts).
+   */
+  async ingestMany(items: BatchItem[]): Promise<BatchResult[]> {
+    const results = await ingestBatch(
       {
         single: this,
         store: this.store,
@@ -106,6 +113,12 @@ export class IngestService {
       },
       items,
     );
+    this.createdSinceUpkeep += results.filter((r) => r.ok && r.result.outcome === 'created').length;
+    if (this.createdSinceUpkeep >= UPKEEP_AFTER_INVOICES) {
+      this.createdSinceUpkeep = 0;
+      await requestUpkeep(this.store.jobs, this.clock);
+    }
+    return results;
   }
 
   async sellerFor(cnpj: string, field: string): Promise<SellerRecord> {
