@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CNPJ, generateDemo, seedDemo } from '../../src/core/demo/demo-data.js';
 import { localDemoSink } from '../../src/core/demo/demo-sink.js';
+import { IngestService } from '../../src/core/invoices/ingest-service.js';
 import { demoDeps } from '../../src/main/deps.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { createSeller, invoiceXml } from '../support/fixtures.js';
 
 /**
  * Housekeeping vacuums what autovacuum does not reach: every table on PGlite, tables with
@@ -100,5 +102,32 @@ describe('store upkeep', () => {
     expect((await upkeepJobs()).map((j) => j.status)).toEqual(['succeeded']);
     const tended = await visibility('invoices');
     expect(tended.visible).toBe(tended.pages);
+  });
+
+  it('keeps a bulk load whose request for the upkeep fails, and asks again with the next batch', async () => {
+    let asked = 0;
+    const jobs = {
+      ...t.deps.store.jobs,
+      enqueue: async () => {
+        asked++;
+        throw new Error('queue unavailable');
+      },
+    };
+    const unusedZips = (() => {
+      throw new Error('not used by ingestMany');
+    }) as never;
+    const ingest = new IngestService({ ...t.deps.store, jobs }, t.clock, t.deps.ids, 1_000_000, unusedZips);
+    const seller = await createSeller(t);
+    const doc = (n: number) => ({
+      bytes: Buffer.from(
+        invoiceXml(seller.cnpj, { number: n, issuedAt: new Date(Date.UTC(2026, 10, 1, 0, n)) }).xml,
+      ),
+    });
+    const results = await ingest.ingestMany(Array.from({ length: 1000 }, (_, i) => doc(i + 1)));
+    expect(results.filter((r) => r.ok && r.result.outcome === 'created')).toHaveLength(1000);
+    expect(asked).toBe(1);
+    expect(await t.deps.store.invoices.countBySeller(seller.sellerId)).toBe(1000);
+    await ingest.ingestMany([doc(1001)]);
+    expect(asked).toBe(2);
   });
 });

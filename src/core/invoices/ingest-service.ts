@@ -115,8 +115,14 @@ export class IngestService {
     );
     this.createdSinceUpkeep += results.filter((r) => r.ok && r.result.outcome === 'created').length;
     if (this.createdSinceUpkeep >= UPKEEP_AFTER_INVOICES) {
-      this.createdSinceUpkeep = 0;
-      await requestUpkeep(this.store.jobs, this.clock);
+      // The invoices are stored: failing to ask must not report them as failed. The next batch asks
+      // again, and the hourly housekeeping runs anyway.
+      await requestUpkeep(this.store.jobs, this.clock).then(
+        () => {
+          this.createdSinceUpkeep = 0;
+        },
+        () => {},
+      );
     }
     return results;
   }
