@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from './dataset.js';
-import { cliPath, fmt, peakRssMb, startChild, stopChild } from './lib.js';
+import { cliPath, fmt, peakRssMb, SERVER_ENV, startChild, stopChild } from './lib.js';
 import { unzipToDir } from './unzip-dir.js';
 
 export interface ExportResult {
@@ -44,14 +44,7 @@ export async function benchExport(
   const profile = process.env.BENCH_EXPORT_PROFILE;
   const { child, match } = await startChild(
     [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), cliPath, 'serve'],
-    {
-      ...d.env,
-      PORT: '0',
-      DEMO_DATA: 'false',
-      RATE_LIMITS_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      BLOB_BACKEND: 'disk',
-    },
+    { ...d.env, ...SERVER_ENV },
     /listening on (http:\/\/\S+)/,
   );
   try {

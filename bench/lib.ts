@@ -18,6 +18,15 @@ export interface LoadResult {
 }
 
 /** Starts a child process and resolves once it prints a line matching `ready`. */
+/** How bench servers run: any free port, no demo data, no rate limits, quiet, blobs on disk. */
+export const SERVER_ENV = {
+  PORT: '0',
+  DEMO_DATA: 'false',
+  RATE_LIMITS_ENABLED: 'false',
+  LOG_LEVEL: 'warn',
+  BLOB_BACKEND: 'disk',
+};
+
 export function startChild(
   args: string[],
   env: Record<string, string>,

@@ -7,7 +7,7 @@ import type { DemoSink } from '../src/core/demo/demo-sink.js';
 import { BRAZIL } from '../src/core/marketplaces.js';
 import { systemClock } from '../src/infra/clock.js';
 import { freshDatabase } from './dataset.js';
-import { cliPath, fmt, peakRssMb, rssMb, runLoad, startChild, stopChild } from './lib.js';
+import { cliPath, fmt, peakRssMb, rssMb, runLoad, SERVER_ENV, startChild, stopChild } from './lib.js';
 
 export interface RssPhase {
   phase: string;
@@ -36,16 +36,7 @@ export async function benchRss(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-bench-rss-'));
   const { child, match } = await startChild(
     [cliPath, 'serve'],
-    {
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      ADMIN_TOKEN: ADMIN,
-      PORT: '0',
-      DEMO_DATA: 'false',
-      RATE_LIMITS_ENABLED: 'false',
-      LOG_LEVEL: 'warn',
-      BLOB_BACKEND: 'disk',
-    },
+    { DATABASE_URL: databaseUrl, DATA_DIR: dataDir, ADMIN_TOKEN: ADMIN, ...SERVER_ENV },
     /listening on (http:\/\/\S+)/,
   );
   const pid = child.pid as number;
