@@ -106,7 +106,7 @@ export class ZipStreamWriter implements ArchiveWriter {
     }
     if (this.batch.length >= BATCH_ENTRIES || this.batchBytes >= BATCH_BYTES) this.sendBatch();
     while (this.inFlight.length > BATCHES_IN_FLIGHT) await this.writeOldest();
-    if (this.stream.readableLength >= ZIP_BACKLOG_BYTES) await this.roomToRead();
+    if (this.backlogged) await this.roomToRead();
   }
 
   /** Writes the remaining entries and the central directory; the stream ends after it. */
@@ -157,13 +157,18 @@ export class ZipStreamWriter implements ArchiveWriter {
       this.zip.add(file);
       file.ondata?.(null, deflated as Uint8Array<ArrayBuffer>, true);
       // A batch's archive bytes wait for the consumer entry by entry, not all at once.
-      if (this.stream.readableLength >= ZIP_BACKLOG_BYTES) await this.roomToRead();
+      if (this.backlogged) await this.roomToRead();
       if (this.failure) throw this.failure;
     }
   }
 
+  /** Whether the consumer has fallen ZIP_BACKLOG_BYTES behind, so adding waits (never once failed). */
+  private get backlogged(): boolean {
+    return this.stream.readableLength >= ZIP_BACKLOG_BYTES && !this.failure;
+  }
+
+  /** Resolves once the consumer reads again, or the writer fails. */
   private roomToRead(): Promise<void> {
-    if (this.stream.readableLength < ZIP_BACKLOG_BYTES || this.failure) return Promise.resolve();
     return new Promise((resolve) => {
       this.resumeRead = resolve;
     });
