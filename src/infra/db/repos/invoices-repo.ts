@@ -18,6 +18,7 @@ import type { InvoicesTable } from '../schema.js';
 import { keysWithHistoryQuery, takenNumbersQuery } from './invoice-probes.js';
 import { epochMs, filtered, filterShape, filterValues, withoutLast } from './invoice-scan.js';
 import {
+  base64Of,
   bytesParam,
   deflateDocuments,
   deflatedColumns,
@@ -41,11 +42,6 @@ const EVENT_COLUMNS = [
   'received_at',
   'applied_at',
 ] as const;
-
-/** An event's document, as base64 text like invoice documents (see stored-documents.ts). */
-function eventXml() {
-  return sql<string>`encode(xml, 'base64')`.as('xml');
-}
 
 /** Invoice columns as written: the JSON ones as text. */
 function invoiceRow(r: Partial<InvoiceRecord>) {
@@ -321,7 +317,7 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
   async eventDocument(sellerId: string, accessKey: string, eventType: string, sequence: number) {
     const row = await this.db
       .selectFrom('nfe_events')
-      .select(eventXml())
+      .select(base64Of('xml').as('xml'))
       .where('seller_id', '=', sellerId)
       .where('access_key', '=', accessKey)
       .where('event_type', '=', eventType)

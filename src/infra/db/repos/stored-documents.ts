@@ -27,14 +27,19 @@ export interface StoredDocument {
   xml_size: number | null;
 }
 
+/** A bytea column as base64 text (see above); Buffer.from(text, 'base64') reads it back. */
+export function base64Of(column: string) {
+  return sql<string>`encode(${sql.ref(column)}, 'base64')`;
+}
+
 /** Selects a document's columns (see StoredDocument), from `d` or from the table itself. */
 export function storedDocumentColumns(table: 'd' | 'invoice_documents') {
-  const column = (name: string) => sql.ref(table === 'd' ? `d.${name}` : name);
+  const column = (name: string) => (table === 'd' ? `d.${name}` : name);
   return [
-    sql<string | null>`encode(${column('xml')}, 'base64')`.as('xml'),
-    sql<string | null>`encode(${column('xml_deflated')}, 'base64')`.as('xml_deflated'),
-    sql<number | null>`${column('xml_crc32')}`.as('xml_crc32'),
-    sql<number | null>`${column('xml_size')}`.as('xml_size'),
+    sql<string | null>`${base64Of(column('xml'))}`.as('xml'),
+    sql<string | null>`${base64Of(column('xml_deflated'))}`.as('xml_deflated'),
+    sql<number | null>`${sql.ref(column('xml_crc32'))}`.as('xml_crc32'),
+    sql<number | null>`${sql.ref(column('xml_size'))}`.as('xml_size'),
   ] as const;
 }
 
