@@ -1,11 +1,13 @@
 import { postgresServerUrl, prepareDataset } from './dataset.js';
 import { token } from './get-invoices.js';
-import { cliPath, cpuMs, cpuMsOf, fmt, runLoad, startChild, stopChild } from './lib.js';
+import { cliPath, cpuMs, cpuMsOf, fmt, peakRssMb, runLoad, startChild, stopChild } from './lib.js';
 
 /**
  * A/B of getInvoices between this build and another build's CLI (argv[2], e.g. the previous
  * commit built elsewhere) on the same PostgreSQL dataset, alternating runs so both see the same
- * machine load. Not part of `npm run bench`: a tool for checking a change.
+ * machine load. Not part of `npm run bench`: a tool for checking a change. BENCH_AB_BEFORE_ENV
+ * (JSON) adds variables to the "before" server only: with this build's own CLI as argv[2], it
+ * compares a setting (`{"HEAP_GROWTH_PERCENT":"0"}`).
  */
 const other = process.argv[2] as string;
 const rounds = Number(process.env.BENCH_AB_ROUNDS ?? 3);
@@ -16,6 +18,7 @@ const durationSeconds = Number(process.env.BENCH_DURATION ?? 5);
 const pgUrl = await postgresServerUrl();
 const d = await prepareDataset(kind, invoices, pgUrl ?? undefined);
 const env = { ...d.env, PORT: '0', DEMO_DATA: 'false', RATE_LIMITS_ENABLED: 'false', LOG_LEVEL: 'warn' };
+const beforeEnv = JSON.parse(process.env.BENCH_AB_BEFORE_ENV ?? '{}') as Record<string, string>;
 const BASE = '/tax/invoices/2024-06-19/invoices';
 const first = `${BASE}?marketplaceId=A2Q3Y263D00KWC&statuses=AUTHORIZED&dateStart=2020-01-01&pageSize=100`;
 const results: Record<string, number[][]> = { before: [], after: [] };
@@ -29,7 +32,11 @@ for (let round = 0; round < rounds; round++) {
     const args = profile
       ? ['--cpu-prof', `--cpu-prof-dir=${profile}/${label}`, cli, 'serve']
       : [cli, 'serve'];
-    const { child, match } = await startChild(args, env, /listening on (http:\/\/\S+)/);
+    const { child, match } = await startChild(
+      args,
+      label === 'before' ? { ...env, ...beforeEnv } : env,
+      /listening on (http:\/\/\S+)/,
+    );
     try {
       const url = match[1] as string;
       const headers = { 'x-amz-access-token': await token(url, d) };
@@ -51,7 +58,7 @@ for (let round = 0; round < rounds; round++) {
       const perRequest = (ms: number) => fmt((ms * 1000) / r.requests);
       results[label]?.push([r.rps, r.p50, r.p99]);
       console.log(
-        `${label} round ${round + 1}: ${fmt(r.rps)} req/s p50 ${r.p50} ms p99 ${r.p99} ms; CPU per request: server ${perRequest(server)} µs, PostgreSQL ${perRequest(database)} µs`,
+        `${label} round ${round + 1}: ${fmt(r.rps)} req/s p50 ${r.p50} ms p99 ${r.p99} ms; CPU per request: server ${perRequest(server)} µs, PostgreSQL ${perRequest(database)} µs; server peak RSS ${fmt(peakRssMb(child.pid as number))} MB`,
       );
     } finally {
       await stopChild(child);

@@ -37,6 +37,7 @@ export interface Config {
   exportMaxBytes: number;
   workerConcurrency: number;
   workerLeaseSeconds: number;
+  heapGrowthPercent: number;
   maxOrderInvoiceBytes: number;
   kauflandRateLimit: number;
   kauflandSignatureWindowSeconds: number;

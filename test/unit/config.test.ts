@@ -21,6 +21,7 @@ describe('configuration', () => {
       archiveMaxEntryBytes: 1024 ** 3,
       archiveMaxTotalBytes: 2 * 1024 ** 3,
       archiveMaxRatio: 200,
+      heapGrowthPercent: 100,
     });
   });
 
@@ -73,6 +74,7 @@ describe('configuration', () => {
     ['ARCHIVE_MAX_ENTRY_BYTES', '10', 'ARCHIVE_MAX_ENTRY_BYTES'],
     ['ARCHIVE_MAX_TOTAL_BYTES', 'lots', 'ARCHIVE_MAX_TOTAL_BYTES'],
     ['ARCHIVE_MAX_RATIO', '1', 'ARCHIVE_MAX_RATIO'],
+    ['HEAP_GROWTH_PERCENT', '1.5', 'HEAP_GROWTH_PERCENT'],
   ])('refuses %s=%s naming %s', (name, value, mention) => {
     let error: unknown;
     try {

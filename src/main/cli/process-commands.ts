@@ -2,6 +2,7 @@ import { pino } from 'pino';
 import { openDatabase } from '../../infra/db/database.js';
 import { migrate } from '../../infra/db/migrate.js';
 import { createDeps } from '../deps.js';
+import { setHeapGrowth } from '../heap-growth.js';
 import { startServer } from '../server.js';
 import { startWorker } from '../worker.js';
 import { config } from './local-deps.js';
@@ -15,7 +16,9 @@ function untilSignal(): Promise<string> {
 
 /** `invoicehub serve`: what `npm start` runs. */
 export async function serve(): Promise<number> {
-  const server = await startServer(config());
+  const c = config();
+  setHeapGrowth(c.heapGrowthPercent);
+  const server = await startServer(c);
   const signal = await untilSignal();
   server.app.log.info({ signal }, 'shutting down: draining requests');
   await server.close();
@@ -24,7 +27,9 @@ export async function serve(): Promise<number> {
 
 /** `invoicehub worker`: jobs only, no HTTP; several may share one PostgreSQL with the servers. */
 export async function worker(): Promise<number> {
-  const deps = await createDeps(config());
+  const c = config();
+  setHeapGrowth(c.heapGrowthPercent);
+  const deps = await createDeps(c);
   const logger = pino({ level: deps.config.logLevel });
   const running = await startWorker(deps, logger);
   logger.info({ concurrency: deps.config.workerConcurrency }, 'worker started');

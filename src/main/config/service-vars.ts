@@ -87,6 +87,13 @@ export const SERVICE_VARS = {
     describe: 'How long a job stays claimed without a heartbeat: a killed worker’s job runs again after it.',
     parse: integer(1, 3600, 30),
   },
+  heapGrowthPercent: {
+    name: 'HEAP_GROWTH_PERCENT',
+    defaultText: '100',
+    describe:
+      'How far the JavaScript heap may grow past its live size before a full collection (1 + n/100 times) in `serve` and `worker`; `0` leaves V8’s adaptive policy (up to 4x, faster, more memory).',
+    parse: integer(0, 1000, 100),
+  },
 } satisfies VarTable<
   | 'port'
   | 'host'
@@ -100,4 +107,5 @@ export const SERVICE_VARS = {
   | 'workerEnabled'
   | 'workerConcurrency'
   | 'workerLeaseSeconds'
+  | 'heapGrowthPercent'
 >;
