@@ -91,7 +91,7 @@ export const SERVICE_VARS = {
     name: 'HEAP_GROWTH_PERCENT',
     defaultText: '100',
     describe:
-      'How far the JavaScript heap may grow past its live size before a full collection (1 + n/100 times) in `serve` and `worker`; `0` leaves V8’s adaptive policy (up to 4x, faster, more memory).',
+      'How far the JavaScript heap may grow past its live size before a full collection (1 + n/100 times) in `serve` and `worker`; `0` leaves V8’s adaptive policy (up to 4x its live size).',
     parse: integer(0, 1000, 100),
   },
 } satisfies VarTable<
