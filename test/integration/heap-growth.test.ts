@@ -49,7 +49,9 @@ async function serveAndTrace(heapGrowthPercent: string): Promise<number[]> {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setInterval(() => {
         const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1] as string);
+        if (!m) return;
+        clearInterval(timer);
+        resolve(m[1] as string);
       }, 50);
       child.on('exit', (code) => {
         clearInterval(timer);
