@@ -84,6 +84,9 @@ describe('a worker killed with SIGKILL mid-job', { timeout: 180_000 }, () => {
     const jobId = await new JobQueue(t.database.db).enqueue(t.database.db, {
       queue: 'export',
       payload: { parts: PARTS, outDir },
+      // A loaded machine may delay a heartbeat past the 1.5 s lease: the job is then claimed once
+      // more (fenced by its attempt number), which must not bury it before the takeover.
+      maxAttempts: 10,
     });
     const jobDir = path.join(outDir, jobId);
     // PGlite is one process's database: hand the directory over to the child (its lock file too).
@@ -102,7 +105,10 @@ describe('a worker killed with SIGKILL mid-job', { timeout: 180_000 }, () => {
     if (pglite) t.database = await openDatabase({ databaseUrl: undefined, dataDir: t.dataDir });
     const db = t.database.db;
     const queue = new JobQueue(db);
-    expect(await queue.get(jobId)).toMatchObject({ status: 'running', attempts: 3, progress: { next: 10 } });
+    const killed = await queue.get(jobId);
+    expect(killed).toMatchObject({ status: 'running', progress: { next: 10 } });
+    // One claim per killed worker, and one more for any run whose heartbeat came too late.
+    expect(killed?.attempts).toBeGreaterThanOrEqual(3);
 
     const worker = new JobWorker(queue, { logger: memoryLogger(), leaseMs: LEASE_MS, pollMs: 50 });
     worker.register('export', exportPartsHandler(db, { chunkDelayMs: 1 }));
@@ -117,7 +123,8 @@ describe('a worker killed with SIGKILL mid-job', { timeout: 180_000 }, () => {
     }
 
     const job = await queue.get(jobId);
-    expect(job).toMatchObject({ status: 'succeeded', attempts: 4, lockedBy: null });
+    expect(job).toMatchObject({ status: 'succeeded', lockedBy: null });
+    expect(job?.attempts).toBeGreaterThan(killed?.attempts ?? 0);
     const rows = await sql<{ part: number; sha256: string }>`
       select part, sha256 from export_parts where job_id = ${jobId} order by part`.execute(db);
     const expected = Array.from({ length: PARTS }, (_, part) => ({
