@@ -1,6 +1,16 @@
 import { postgresServerUrl, prepareDataset } from './dataset.js';
 import { token } from './get-invoices.js';
-import { cliPath, cpuMs, cpuMsOf, fmt, peakRssMb, runLoad, startChild, stopChild } from './lib.js';
+import {
+  cliPath,
+  cpuMs,
+  cpuMsOf,
+  fmt,
+  peakRssMb,
+  runLoad,
+  SERVER_ENV,
+  startChild,
+  stopChild,
+} from './lib.js';
 
 /**
  * A/B of getInvoices between this build and another build's CLI (argv[2], e.g. the previous
@@ -17,7 +27,7 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const durationSeconds = Number(process.env.BENCH_DURATION ?? 5);
 const pgUrl = await postgresServerUrl();
 const d = await prepareDataset(kind, invoices, pgUrl ?? undefined);
-const env = { ...d.env, PORT: '0', DEMO_DATA: 'false', RATE_LIMITS_ENABLED: 'false', LOG_LEVEL: 'warn' };
+const env = { ...d.env, ...SERVER_ENV };
 const beforeEnv = JSON.parse(process.env.BENCH_AB_BEFORE_ENV ?? '{}') as Record<string, string>;
 const BASE = '/tax/invoices/2024-06-19/invoices';
 const first = `${BASE}?marketplaceId=A2Q3Y263D00KWC&statuses=AUTHORIZED&dateStart=2020-01-01&pageSize=100`;

@@ -3,7 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dataset } from './dataset.js';
-import { benchDir, cliPath, fmt, type LoadResult, runLoad, startChild, stopChild } from './lib.js';
+import {
+  benchDir,
+  cliPath,
+  fmt,
+  type LoadResult,
+  runLoad,
+  SERVER_ENV,
+  startChild,
+  stopChild,
+} from './lib.js';
 import { startPrism } from './prism.js';
 
 export interface LoadAt {
@@ -48,7 +57,7 @@ export async function benchGetInvoices(
 ): Promise<CaseResult> {
   const { child, match } = await startChild(
     [cliPath, 'serve'],
-    { ...d.env, PORT: '0', DEMO_DATA: 'false', RATE_LIMITS_ENABLED: 'false', LOG_LEVEL: 'warn' },
+    { ...d.env, ...SERVER_ENV },
     /listening on (http:\/\/\S+)/,
   );
   const others: ChildProcess[] = [];

@@ -17,7 +17,6 @@ export interface LoadResult {
   bytes: number;
 }
 
-/** Starts a child process and resolves once it prints a line matching `ready`. */
 /** How bench servers run: any free port, no demo data, no rate limits, quiet, blobs on disk. */
 export const SERVER_ENV = {
   PORT: '0',
@@ -27,6 +26,7 @@ export const SERVER_ENV = {
   BLOB_BACKEND: 'disk',
 };
 
+/** Starts a child process and resolves once it prints a line matching `ready`. */
 export function startChild(
   args: string[],
   env: Record<string, string>,
