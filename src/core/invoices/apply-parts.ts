@@ -96,7 +96,7 @@ export async function applyProtocol(
 
   const joined = joinNfeProc(storedXml, part.xml);
   const doc = storedInvoice(joined, existing.invoice_id);
-  const events = (await tx.invoices.eventsFor(sellerId, part.accessKey)).map(eventFromRow);
+  const events = (await tx.invoices.eventsFor(sellerId, [part.accessKey])).map(eventFromRow);
   const derived = deriveStatus(doc, events);
   const forward = STATUS_RANK[derived.status] - STATUS_RANK[existing.status];
   const kept = `protocol ${part.protocol.nProt ?? '(no number)'} cStat ${part.protocol.cStat}`;
@@ -121,7 +121,7 @@ export async function applyProtocol(
   }
   const fields = documentFields(doc, derived, sha256(joined), joined.byteLength, now);
   await tx.invoices.replaceDocument(sellerId, existing.invoice_id, fields, joined);
-  await tx.invoices.markEventsApplied(sellerId, part.accessKey, now);
+  await tx.invoices.markEventsApplied(sellerId, [part.accessKey], now);
   const updated = (await tx.invoices.byId(sellerId, existing.invoice_id)) as InvoiceRecord;
   return { outcome: 'updated', invoice: updated, warnings: [] };
 }
@@ -132,27 +132,46 @@ export interface EventApplied {
   event: EventView;
 }
 
+/** An event to apply and the bytes it arrived in. */
+export interface EventInput {
+  event: NfeEvent;
+  bytes: Uint8Array;
+}
+
+const eventId = (e: { accessKey: string; eventType: string; sequence: number }) =>
+  `${e.accessKey}/${e.eventType}/${e.sequence}`;
+
+/** An event already stored, or stored earlier in the same call (whose request detail is at hand). */
+interface KnownEvent {
+  record: EventRecord;
+  detail?: string | null;
+}
+
 /**
  * The same event (key, type, sequence) stored before is unchanged when SEFAZ's status and protocol
  * agree and, when both documents hold the request, so do its details (whatever wrapper carried it).
  */
 async function sameAsStored(
   tx: Repositories,
-  known: EventRecord,
+  known: KnownEvent,
   e: NfeEvent,
   hash: string,
 ): Promise<boolean> {
-  if (known.xml_sha256 === hash) return true;
-  if (known.status_code !== e.statusCode || (known.protocol ?? null) !== e.protocol) return false;
+  const { record } = known;
+  if (record.xml_sha256 === hash) return true;
+  if (record.status_code !== e.statusCode || (record.protocol ?? null) !== e.protocol) return false;
   if (e.detail === null) return true;
-  const xml = await tx.invoices.eventDocument(
-    known.seller_id,
-    known.access_key,
-    known.event_type,
-    known.sequence,
-  );
-  const doc = xml ? readNfeDocument(xml, { maxBytes: Number.MAX_SAFE_INTEGER }) : undefined;
-  const storedDetail = doc?.kind === 'event' ? doc.event.detail : null;
+  let storedDetail = known.detail;
+  if (storedDetail === undefined) {
+    const xml = await tx.invoices.eventDocument(
+      record.seller_id,
+      record.access_key,
+      record.event_type,
+      record.sequence,
+    );
+    const doc = xml ? readNfeDocument(xml, { maxBytes: Number.MAX_SAFE_INTEGER }) : undefined;
+    storedDetail = doc?.kind === 'event' ? doc.event.detail : null;
+  }
   return storedDetail === null || storedDetail === e.detail;
 }
 
@@ -164,16 +183,48 @@ export async function applyEvent(
   bytes: Uint8Array,
   now: Date,
 ): Promise<EventApplied> {
-  const hash = sha256(bytes);
-  const known = await tx.invoices.event(sellerId, e.accessKey, e.eventType, e.sequence);
-  if (known && !(await sameAsStored(tx, known, e, hash))) {
-    throw new ConflictError(
-      `event ${e.eventType} #${e.sequence} for ${e.accessKey} is already stored with different content`,
-      [nfeProblem('nSeqEvento', 'this event sequence is already stored with different content')],
-    );
+  const [applied] = await applyEvents(tx, sellerId, [{ event: e, bytes }], now);
+  if (applied instanceof ConflictError) throw applied;
+  return applied as EventApplied;
+}
+
+/**
+ * Events of one seller, in one pass over the store (a few statements whatever their number): each
+ * is stored unless known, then the status of every stored invoice they name is re-derived once.
+ * The result holds, in input order, what each event did, or the conflict that kept it out (an
+ * event stored before with other content); the others apply regardless. Every result shows its
+ * invoice as the whole call left it.
+ */
+export async function applyEvents(
+  tx: Repositories,
+  sellerId: string,
+  inputs: EventInput[],
+  now: Date,
+): Promise<(EventApplied | ConflictError)[]> {
+  const keys = [...new Set(inputs.map((i) => i.event.accessKey))];
+  const known = new Map<string, KnownEvent>();
+  const eventsOf = new Map<string, NfeEvent[]>(keys.map((k) => [k, []]));
+  for (const row of await tx.invoices.eventsFor(sellerId, keys)) {
+    known.set(eventId(eventFromRow(row)), { record: row });
+    eventsOf.get(row.access_key)?.push(eventFromRow(row));
   }
-  if (!known) {
-    await tx.invoices.insertEvent({
+  const fresh: (EventRecord & { xml: Uint8Array })[] = [];
+  const verdicts: ({ e: NfeEvent; known: boolean } | ConflictError)[] = [];
+  for (const { event: e, bytes } of inputs) {
+    const hash = sha256(bytes);
+    const stored = known.get(eventId(e));
+    if (stored) {
+      verdicts.push(
+        (await sameAsStored(tx, stored, e, hash))
+          ? { e, known: true }
+          : new ConflictError(
+              `event ${e.eventType} #${e.sequence} for ${e.accessKey} is already stored with different content`,
+              [nfeProblem('nSeqEvento', 'this event sequence is already stored with different content')],
+            ),
+      );
+      continue;
+    }
+    const record = {
       seller_id: sellerId,
       access_key: e.accessKey,
       event_type: e.eventType,
@@ -181,20 +232,30 @@ export async function applyEvent(
       status_code: e.statusCode,
       protocol: e.protocol,
       registered_at: e.registeredAt,
-      xml: bytes,
       xml_sha256: hash,
       received_at: now,
       applied_at: null,
-    });
+    };
+    fresh.push({ ...record, xml: bytes });
+    known.set(eventId(e), { record, detail: e.detail });
+    eventsOf.get(e.accessKey)?.push(e);
+    verdicts.push({ e, known: false });
   }
-  const invoice = await tx.invoices.byAccessKey(sellerId, e.accessKey);
-  if (!invoice) return { outcome: known ? 'event-unchanged' : 'event-pending', event: eventView(e, false) };
-  const xml = (await tx.invoices.document(sellerId, invoice.invoice_id)) as Uint8Array;
-  const invoiceDoc = storedInvoice(xml, invoice.invoice_id);
-  const events = (await tx.invoices.eventsFor(sellerId, e.accessKey)).map(eventFromRow);
-  const derived = deriveStatus(invoiceDoc, events);
-  let current = invoice;
-  if (derived.status !== invoice.status) {
+  await tx.invoices.insertEvents(fresh);
+
+  const applying = new Set(verdicts.flatMap((v) => (v instanceof ConflictError ? [] : [v.e.accessKey])));
+  const invoices = await tx.invoices.byAccessKeys(sellerId, [...applying]);
+  const documents = await tx.invoices.documents(
+    sellerId,
+    invoices.map((i) => i.invoice_id),
+  );
+  const current = new Map<string, InvoiceRecord>();
+  const changed: string[] = [];
+  for (const invoice of invoices) {
+    current.set(invoice.access_key, invoice);
+    const doc = storedInvoice(documents.get(invoice.invoice_id) as Uint8Array, invoice.invoice_id);
+    const derived = deriveStatus(doc, eventsOf.get(invoice.access_key));
+    if (derived.status === invoice.status) continue;
     await tx.invoices.replaceDocument(
       sellerId,
       invoice.invoice_id,
@@ -206,12 +267,17 @@ export async function applyEvent(
       },
       null,
     );
-    current = (await tx.invoices.byId(sellerId, invoice.invoice_id)) as InvoiceRecord;
+    changed.push(invoice.access_key);
   }
-  await tx.invoices.markEventsApplied(sellerId, e.accessKey, now);
-  return {
-    outcome: known ? 'event-unchanged' : 'event-applied',
-    invoice: current,
-    event: eventView(e, true),
-  };
+  for (const updated of await tx.invoices.byAccessKeys(sellerId, changed))
+    current.set(updated.access_key, updated);
+  await tx.invoices.markEventsApplied(sellerId, [...current.keys()], now);
+
+  return verdicts.map((v) => {
+    if (v instanceof ConflictError) return v;
+    const invoice = current.get(v.e.accessKey);
+    if (!invoice)
+      return { outcome: v.known ? 'event-unchanged' : 'event-pending', event: eventView(v.e, false) };
+    return { outcome: v.known ? 'event-unchanged' : 'event-applied', invoice, event: eventView(v.e, true) };
+  });
 }

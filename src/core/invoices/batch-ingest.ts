@@ -1,4 +1,5 @@
-import { DomainError, type FieldProblem, UniqueViolationError } from '../errors.js';
+import { ConflictError, DomainError, type FieldProblem, UniqueViolationError } from '../errors.js';
+import { parseAccessKey } from '../nfe/access-key.js';
 import { nfeField } from '../nfe/field-names.js';
 import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
@@ -8,6 +9,7 @@ import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
 import { timeSlicer } from '../time-slices.js';
+import { applyEvents, type EventApplied, type EventInput } from './apply-parts.js';
 import { type Classification, type IngestMeta, resolveClassification } from './classification.js';
 import type { IngestResult, IngestService } from './ingest-service.js';
 import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
@@ -29,6 +31,30 @@ interface Candidate {
   seller: SellerRecord;
   cls: Classification;
   bytes: Uint8Array;
+}
+
+/** An event document of the batch, read and its seller found. */
+interface EventCandidate {
+  index: number;
+  input: EventInput;
+  sellerId: string;
+}
+
+/** What a chunk's reading found: new-invoice candidates, events, and indexes for the single path. */
+interface ReadChunk {
+  candidates: Candidate[];
+  events: EventCandidate[];
+  careful: number[];
+}
+
+/** An applied event as an ingestion result. */
+export function eventResult(r: EventApplied): IngestResult {
+  return {
+    outcome: r.outcome,
+    ...(r.invoice ? { invoice: invoiceView(r.invoice) } : {}),
+    event: r.event,
+    warnings: [],
+  };
 }
 
 function failure(err: unknown): BatchResult {
@@ -62,8 +88,10 @@ const READ_SLICE_MS = 2;
 
 /**
  * Many documents at once (bulk ZIPs, the CLI, demo data). The common case, a new invoice with no
- * history, goes in with multi-row inserts, one transaction per chunk; anything with history (a key
- * or number seen before, an event waiting, a twin inside the chunk) takes the careful single path.
+ * history, goes in with multi-row inserts, one transaction per chunk; event documents next to each
+ * other apply together, in one transaction (see applyEvents); anything else with history (a key or
+ * number seen before, an event waiting, a twin inside the chunk, a SEFAZ answer) takes the careful
+ * single path.
  * A chunk is judged against the store only once the chunks before it are stored, so a document
  * repeated across chunks is seen as such. Results come back in input order, one per item; a bad
  * document never stops the batch.
@@ -88,35 +116,96 @@ export async function ingestBatch(ctx: BatchContext, items: BatchItem[]): Promis
 async function storeChunk(
   ctx: BatchContext,
   items: BatchItem[],
-  { candidates, careful }: { candidates: Candidate[]; careful: number[] },
+  { candidates, events, careful }: ReadChunk,
   results: (BatchResult | undefined)[],
 ): Promise<void> {
   const { fast, seen } = await partition(ctx.store, candidates);
   careful.push(...seen);
   careful.push(...(await insertFast(ctx, fast, results)));
-  careful.sort((a, b) => a - b);
+  // In input order: a run of events between two single ingestions applies at once.
+  const work: (EventCandidate | { index: number })[] = [...careful.map((index) => ({ index })), ...events];
+  work.sort((a, b) => a.index - b.index);
   const slice = timeSlicer();
-  for (const index of careful) {
-    await slice();
-    const item = items[index] as BatchItem;
-    try {
-      results[index] = { ok: true, result: await ctx.single.ingest(item.bytes, item.meta ?? {}) };
-    } catch (err) {
-      results[index] = failure(err);
+  let run: EventCandidate[] = [];
+  for (const w of work) {
+    if ('input' in w) {
+      run.push(w);
+      continue;
     }
+    await applyEventRun(ctx, run, results);
+    run = [];
+    await slice();
+    await ingestOne(ctx, items, w.index, results);
+  }
+  await applyEventRun(ctx, run, results);
+}
+
+async function ingestOne(
+  ctx: BatchContext,
+  items: BatchItem[],
+  index: number,
+  results: (BatchResult | undefined)[],
+): Promise<void> {
+  const item = items[index] as BatchItem;
+  try {
+    results[index] = { ok: true, result: await ctx.single.ingest(item.bytes, item.meta ?? {}) };
+  } catch (err) {
+    results[index] = failure(err);
   }
 }
 
-/** Parses items [from, to) and finds their sellers; events go to the careful path, failures to `results`. */
+/** A run of events, in one transaction (see applyEvents), grouped by seller. */
+async function applyEventRun(
+  ctx: BatchContext,
+  run: EventCandidate[],
+  results: (BatchResult | undefined)[],
+): Promise<void> {
+  if (!run.length) return;
+  const now = ctx.clock.now();
+  const applied = await ctx.store.transaction(async (tx) => {
+    const done = new Map<number, EventApplied | ConflictError>();
+    for (const [sellerId, group] of groupBy(run, (c) => c.sellerId)) {
+      const outcomes = await applyEvents(
+        tx,
+        sellerId,
+        group.map((c) => c.input),
+        now,
+      );
+      for (const [i, c] of group.entries()) done.set(c.index, outcomes[i] as EventApplied | ConflictError);
+    }
+    return done;
+  });
+  for (const [index, r] of applied)
+    results[index] = r instanceof ConflictError ? failure(r) : { ok: true, result: eventResult(r) };
+}
+
+function groupBy<T>(list: T[], keyOf: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const t of list) {
+    const key = keyOf(t);
+    const group = groups.get(key);
+    if (group) group.push(t);
+    else groups.set(key, [t]);
+  }
+  return groups;
+}
+
+/** Parses items [from, to) and finds their sellers; answers go to the careful path, failures to `results`. */
 async function readCandidates(
   ctx: BatchContext,
   items: BatchItem[],
   from: number,
   to: number,
   results: (BatchResult | undefined)[],
-) {
+): Promise<ReadChunk> {
   const sellers = new Map<string, SellerRecord>();
+  const sellerOf = async (cnpj: string, field: string) => {
+    const seller = sellers.get(cnpj) ?? (await ctx.single.sellerFor(cnpj, field));
+    sellers.set(cnpj, seller);
+    return seller;
+  };
   const candidates: Candidate[] = [];
+  const events: EventCandidate[] = [];
   const careful: number[] = [];
   const slice = timeSlicer(READ_SLICE_MS);
   for (let index = from; index < to; index++) {
@@ -124,32 +213,30 @@ async function readCandidates(
     await slice();
     try {
       const doc = readNfeDocument(item.bytes, { maxBytes: ctx.maxXmlBytes });
-      if (doc.kind !== 'invoice') {
+      if (doc.kind === 'answer') {
         careful.push(index);
         continue;
       }
-      let seller = sellers.get(doc.emitterCnpj);
-      if (!seller) {
-        seller = await ctx.single.sellerFor(doc.emitterCnpj, nfeField('emit/CNPJ'));
-        sellers.set(doc.emitterCnpj, seller);
+      if (doc.kind === 'event') {
+        const seller = await sellerOf(parseAccessKey(doc.event.accessKey).cnpj, nfeField('chNFe'));
+        events.push({ index, input: { event: doc.event, bytes: item.bytes }, sellerId: seller.seller_id });
+        continue;
       }
+      const seller = await sellerOf(doc.emitterCnpj, nfeField('emit/CNPJ'));
       const cls = resolveClassification(seller, doc, item.meta ?? {});
       candidates.push({ index, doc, seller, cls, bytes: item.bytes });
     } catch (err) {
       results[index] = failure(err);
     }
   }
-  return { candidates, careful };
+  return { candidates, events, careful };
 }
 
 /** New invoices without history (fast) apart from those whose key or number was seen before. */
 async function partition(store: Store, candidates: Candidate[]) {
   const fast: Candidate[] = [];
   const seen: number[] = [];
-  const bySeller = new Map<string, Candidate[]>();
-  for (const c of candidates)
-    bySeller.set(c.seller.seller_id, [...(bySeller.get(c.seller.seller_id) ?? []), c]);
-  for (const [sellerId, group] of bySeller) {
+  for (const [sellerId, group] of groupBy(candidates, (c) => c.seller.seller_id)) {
     const history = await store.invoices.keysWithHistory(
       sellerId,
       group.map((c) => c.doc.accessKey),

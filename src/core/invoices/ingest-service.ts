@@ -19,7 +19,7 @@ import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
 import { applyEvent, applyProtocol, type EventView, eventFromRow, STATUS_RANK } from './apply-parts.js';
-import { type BatchItem, type BatchResult, ingestBatch } from './batch-ingest.js';
+import { type BatchItem, type BatchResult, eventResult, ingestBatch } from './batch-ingest.js';
 import { type BulkItemResult, ingestZip } from './bulk-ingest.js';
 import { type IngestMeta, resolveClassification } from './classification.js';
 import { documentFields, newInvoiceRow, sha256 } from './invoice-from-document.js';
@@ -145,7 +145,7 @@ export class IngestService {
     const warnings: FieldProblem[] = doc.discrepancies.map((d) => ({ field: d.field, message: d.message }));
 
     return this.store.transaction(async (tx) => {
-      const events = (await tx.invoices.eventsFor(seller.seller_id, doc.accessKey)).map(eventFromRow);
+      const events = (await tx.invoices.eventsFor(seller.seller_id, [doc.accessKey])).map(eventFromRow);
       const derived = deriveStatus(doc, events);
       const existing = await tx.invoices.byAccessKey(seller.seller_id, doc.accessKey);
       const fields = documentFields(doc, derived, hash, bytes.byteLength, now);
@@ -167,7 +167,7 @@ export class IngestService {
           );
         }
         await tx.invoices.replaceDocument(seller.seller_id, existing.invoice_id, fields, bytes);
-        await tx.invoices.markEventsApplied(seller.seller_id, doc.accessKey, now);
+        await tx.invoices.markEventsApplied(seller.seller_id, [doc.accessKey], now);
         const updated = (await tx.invoices.byId(seller.seller_id, existing.invoice_id)) as InvoiceRecord;
         return { outcome: 'updated', invoice: invoiceView(updated), warnings };
       }
@@ -193,7 +193,7 @@ export class IngestService {
         transactions: cls.transactionIds,
         listing: this.rendering?.render(invoiceSummary(record)) ?? null,
       });
-      await tx.invoices.markEventsApplied(seller.seller_id, doc.accessKey, now);
+      await tx.invoices.markEventsApplied(seller.seller_id, [doc.accessKey], now);
       const created = (await tx.invoices.byId(seller.seller_id, invoiceId)) as InvoiceRecord;
       return { outcome: 'created', invoice: invoiceView(created), warnings };
     });
@@ -203,15 +203,7 @@ export class IngestService {
     const e = doc.event;
     const seller = await this.sellerFor(parseAccessKey(e.accessKey).cnpj, nfeField('chNFe'));
     const now = this.clock.now();
-    return this.store.transaction(async (tx) => {
-      const r = await applyEvent(tx, seller.seller_id, e, bytes, now);
-      return {
-        outcome: r.outcome,
-        ...(r.invoice ? { invoice: invoiceView(r.invoice) } : {}),
-        event: r.event,
-        warnings: [],
-      };
-    });
+    return eventResult(await this.store.transaction((tx) => applyEvent(tx, seller.seller_id, e, bytes, now)));
   }
 
   /**

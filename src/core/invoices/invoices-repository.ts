@@ -13,6 +13,8 @@ import type { JoinedListing, ListingRow } from './listing-rendering.js';
 export interface InvoicesRepository {
   byId(sellerId: string, invoiceId: string): Promise<InvoiceRecord | undefined>;
   byAccessKey(sellerId: string, accessKey: string): Promise<InvoiceRecord | undefined>;
+  /** The stored invoices among these keys, in no particular order. */
+  byAccessKeys(sellerId: string, accessKeys: string[]): Promise<InvoiceRecord[]>;
   /** Other keys with the same (model, series, number): a contingency re-issue or a duplicate. */
   sameNumberOtherKey(
     sellerId: string,
@@ -36,6 +38,8 @@ export interface InvoicesRepository {
     xml: Uint8Array | null,
   ): Promise<void>;
   document(sellerId: string, invoiceId: string): Promise<Uint8Array | undefined>;
+  /** The original documents of these invoices, by invoice id (absent ids are left out). */
+  documents(sellerId: string, invoiceIds: string[]): Promise<Map<string, Uint8Array>>;
   /** One keyset page of a filtered listing, ordered by (issued_at, invoice_id). */
   page(
     filter: InvoiceFilter,
@@ -75,8 +79,8 @@ export interface InvoicesRepository {
     limit: number,
     after?: InvoiceCursor,
   ): Promise<{ invoice_id: string; issued_ms: number; xml: EntryBytes }[]>;
-  /** Inserts unless the same (key, type, sequence) is already stored. */
-  insertEvent(event: EventRecord & { xml: Uint8Array }): Promise<void>;
+  /** Inserts each event unless the same (key, type, sequence) is already stored. */
+  insertEvents(events: (EventRecord & { xml: Uint8Array })[]): Promise<void>;
   event(
     sellerId: string,
     accessKey: string,
@@ -90,7 +94,8 @@ export interface InvoicesRepository {
     eventType: string,
     sequence: number,
   ): Promise<Uint8Array | undefined>;
-  eventsFor(sellerId: string, accessKey: string): Promise<EventRecord[]>;
-  markEventsApplied(sellerId: string, accessKey: string, at: Date): Promise<void>;
+  /** The events stored for these keys, ordered by key, type and sequence. */
+  eventsFor(sellerId: string, accessKeys: string[]): Promise<EventRecord[]>;
+  markEventsApplied(sellerId: string, accessKeys: string[], at: Date): Promise<void>;
   countBySeller(sellerId: string): Promise<number>;
 }

@@ -77,6 +77,16 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .executeTakeFirst();
   }
 
+  byAccessKeys(sellerId: string, accessKeys: string[]) {
+    if (!accessKeys.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('invoices')
+      .selectAll()
+      .where('seller_id', '=', sellerId)
+      .where('access_key', 'in', accessKeys)
+      .execute();
+  }
+
   sameNumberOtherKey(sellerId: string, model: string, series: string, number: string, accessKey: string) {
     return this.db
       .selectFrom('invoices')
@@ -171,13 +181,20 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
   }
 
   async document(sellerId: string, invoiceId: string): Promise<Uint8Array | undefined> {
-    const row = await this.db
+    return (await this.documents(sellerId, [invoiceId])).get(invoiceId);
+  }
+
+  async documents(sellerId: string, invoiceIds: string[]): Promise<Map<string, Uint8Array>> {
+    if (!invoiceIds.length) return new Map();
+    const rows = await this.db
       .selectFrom('invoice_documents')
-      .select(storedDocumentColumns('invoice_documents'))
+      .select(['invoice_id', ...storedDocumentColumns('invoice_documents')])
       .where('seller_id', '=', sellerId)
-      .where('invoice_id', '=', invoiceId)
-      .executeTakeFirst();
-    return row ? storedBytes(row, invoiceId) : undefined;
+      .where('invoice_id', 'in', invoiceIds)
+      .execute();
+    const found = new Map<string, Uint8Array>();
+    for (const row of rows) found.set(row.invoice_id, await storedBytes(row, row.invoice_id));
+    return found;
   }
 
   page(
@@ -295,10 +312,11 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     }));
   }
 
-  async insertEvent(event: EventRecord & { xml: Uint8Array }): Promise<void> {
+  async insertEvents(events: (EventRecord & { xml: Uint8Array })[]): Promise<void> {
+    if (!events.length) return;
     await this.db
       .insertInto('nfe_events')
-      .values({ ...event, xml: bytesParam(event.xml) })
+      .values(events.map((e) => ({ ...e, xml: bytesParam(e.xml) })))
       .onConflict((oc) => oc.columns(['seller_id', 'access_key', 'event_type', 'sequence']).doNothing())
       .execute();
   }
@@ -326,23 +344,26 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     return row ? Buffer.from(row.xml, 'base64') : undefined;
   }
 
-  eventsFor(sellerId: string, accessKey: string) {
+  eventsFor(sellerId: string, accessKeys: string[]) {
+    if (!accessKeys.length) return Promise.resolve([]);
     return this.db
       .selectFrom('nfe_events')
       .select(EVENT_COLUMNS)
       .where('seller_id', '=', sellerId)
-      .where('access_key', '=', accessKey)
+      .where('access_key', 'in', accessKeys)
+      .orderBy('access_key')
       .orderBy('event_type')
       .orderBy('sequence')
       .execute();
   }
 
-  async markEventsApplied(sellerId: string, accessKey: string, at: Date): Promise<void> {
+  async markEventsApplied(sellerId: string, accessKeys: string[], at: Date): Promise<void> {
+    if (!accessKeys.length) return;
     await this.db
       .updateTable('nfe_events')
       .set({ applied_at: at })
       .where('seller_id', '=', sellerId)
-      .where('access_key', '=', accessKey)
+      .where('access_key', 'in', accessKeys)
       .where('applied_at', 'is', null)
       .execute();
   }
