@@ -15,7 +15,7 @@ const JUSTIFICATION = 'Pedido cancelado pelo cliente antes do envio';
 /** A day's mixed traffic for one seller: invoices, their events, repeats, conflicts and garbage. */
 function traffic(cnpj: string): Uint8Array[] {
   const inv = (n: number) => invoiceXml(cnpj, { number: n, issuedAt: AT });
-  const [one, two, three, four] = [1, 2, 3, 4].map(inv) as ReturnType<typeof inv>[];
+  const [one, two, three, four] = [inv(1), inv(2), inv(3), inv(4)];
   const cancel = (i: { accessKey: string }, n: number, eventProtocol?: string) =>
     buildCancellationEventXml({
       accessKey: i.accessKey,

@@ -250,19 +250,17 @@ export class InvoiceQueries {
     let filter: InvoiceFilter;
     let order: 'asc' | 'desc';
     let after: InvoiceCursor | undefined;
+    let signed: TokenFilter;
     if (input.nextToken !== undefined) {
-      ({ filter, order, after, size: pageSize } = this.continueFrom(scope, input));
+      ({ filter, order, after, size: pageSize, signed } = this.continueFrom(scope, input));
     } else {
       filter = resolveInvoiceFilter(scope, input, this.clock.now());
       order = input.sortOrder === 'ASC' ? 'asc' : 'desc';
+      signed = tokenFilter(filter, order);
     }
     const paging = {
       size: pageSize,
-      scope: {
-        op: 'getInvoices',
-        seller: scope.sellerId,
-        filter: tokenFilter(filter, order),
-      } as InvoicesScope,
+      scope: { op: 'getInvoices', seller: scope.sellerId, filter: signed } as InvoicesScope,
       after,
     };
     return { filter, order, paging };
@@ -280,7 +278,11 @@ export class InvoiceQueries {
     );
     const f = token.filter;
     checkMarketplace(scope, input.marketplaceId);
-    const given = resolveGivenArguments(scope, input, f);
+    // The usual call repeats no filter: nothing to resolve and compare beyond the marketplace.
+    const repeats = Object.entries(input).some(
+      ([key, value]) => value !== undefined && !CONTINUATION.has(key),
+    );
+    const given = repeats ? resolveGivenArguments(scope, input, f) : { marketplaceId: input.marketplaceId };
     const mismatched = Object.entries(given)
       .filter(([key, value]) => JSON.stringify(value) !== JSON.stringify(f[key as keyof TokenFilter]))
       .map(([key]) => key);
@@ -292,9 +294,12 @@ export class InvoiceQueries {
       start: new Date(start),
       end: new Date(end),
     };
-    return { filter, order, after: token.after, size: input.pageSize ?? token.size };
+    return { filter, order, after: token.after, size: input.pageSize ?? token.size, signed: f };
   }
 }
+
+/** Arguments of a continuation call that are not filters (sortBy has one value, checked before). */
+const CONTINUATION = new Set(['marketplaceId', 'nextToken', 'pageSize', 'sortBy']);
 
 /** The arguments a continuation call repeated, normalized as the first call normalized them. */
 function resolveGivenArguments(
