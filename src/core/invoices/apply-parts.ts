@@ -189,8 +189,9 @@ export async function applyEvent(
 }
 
 /**
- * Events of one seller, in one pass over the store (a few statements whatever their number): each
- * is stored unless known, then the status of every stored invoice they name is re-derived once.
+ * Events of one seller, in one pass over the store (six statements at most whatever their number,
+ * plus one update per invoice whose status changes): each is stored unless known, then the status of
+ * every stored invoice they name is re-derived once.
  * The result holds, in input order, what each event did, or the conflict that kept it out (an
  * event stored before with other content); the others apply regardless. Every result shows its
  * invoice as the whole call left it.
@@ -205,8 +206,9 @@ export async function applyEvents(
   const known = new Map<string, KnownEvent>();
   const eventsOf = new Map<string, NfeEvent[]>(keys.map((k) => [k, []]));
   for (const row of await tx.invoices.eventsFor(sellerId, keys)) {
-    known.set(eventId(eventFromRow(row)), { record: row });
-    eventsOf.get(row.access_key)?.push(eventFromRow(row));
+    const e = eventFromRow(row);
+    known.set(eventId(e), { record: row });
+    eventsOf.get(row.access_key)?.push(e);
   }
   const fresh: (EventRecord & { xml: Uint8Array })[] = [];
   const verdicts: ({ e: NfeEvent; known: boolean } | ConflictError)[] = [];
