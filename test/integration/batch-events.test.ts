@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../src/core/invoices/batch-ingest.js';
+import { IngestService } from '../../src/core/invoices/ingest-service.js';
 import { buildCancellationEventXml, buildCorrectionLetterXml } from '../../src/core/nfe/build.js';
+import type { Repositories, Store } from '../../src/core/ports/store.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createSeller, invoiceXml, nextCnpj, type Seller } from '../support/fixtures.js';
 
@@ -173,5 +175,44 @@ describe('event documents in a bulk batch', () => {
     for (const [i, inv] of after.invoices.entries())
       if (inv.status === 'CANCELED') expect(after.listings[i]).toBeNull();
     expect(after.events.every((e) => e.applied)).toBe(true);
+  });
+
+  it('stores nothing of a run of events whose transaction fails, and says so', async () => {
+    const seller = await createSeller(t);
+    const { store } = t.deps;
+    const invoices = [60, 61].map((n) => invoiceXml(seller.cnpj, { number: n, issuedAt: AT }));
+    await t.deps.services.ingest.ingestMany(invoices.map((i) => ({ bytes: Buffer.from(i.xml) })));
+    const cancels = invoices.map((inv, i) =>
+      buildCancellationEventXml({
+        accessKey: inv.accessKey,
+        cnpj: seller.cnpj,
+        at: new Date(AT.getTime() + 3_600_000),
+        protocol: `135${String(60 + i).padStart(12, '0')}`,
+        justification: JUSTIFICATION,
+      }),
+    );
+    // The run's last statement fails (a connection lost at that moment, say).
+    const failing: Store = {
+      ...store,
+      transaction: (work) =>
+        store.transaction((tx) =>
+          work({
+            ...tx,
+            invoices: Object.assign(Object.create(tx.invoices), {
+              markEventsApplied: () => Promise.reject(new Error('connection terminated')),
+            }),
+          } as Repositories),
+        ),
+    };
+    const ingest = new IngestService(failing, t.deps.clock, t.deps.ids, 1_000_000, {} as never);
+    await expect(ingest.ingestMany(cancels.map((x) => ({ bytes: Buffer.from(x) })))).rejects.toThrow(
+      'connection terminated',
+    );
+    const after = await storeOf(seller);
+    expect(after.events).toEqual([]);
+    expect(after.invoices.map((i) => i.status)).toEqual(['AUTHORIZED', 'AUTHORIZED']);
+    // The same documents again, on a healthy store, apply as if the failure never happened.
+    const results = await t.deps.services.ingest.ingestMany(cancels.map((x) => ({ bytes: Buffer.from(x) })));
+    expect(results.map(describeResult)).toEqual(['event-applied', 'event-applied']);
   });
 });
