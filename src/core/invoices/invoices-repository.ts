@@ -81,12 +81,6 @@ export interface InvoicesRepository {
   ): Promise<{ invoice_id: string; issued_ms: number; xml: EntryBytes }[]>;
   /** Inserts each event unless the same (key, type, sequence) is already stored. */
   insertEvents(events: (EventRecord & { xml: Uint8Array })[]): Promise<void>;
-  event(
-    sellerId: string,
-    accessKey: string,
-    eventType: string,
-    sequence: number,
-  ): Promise<EventRecord | undefined>;
   /** The document an event was stored with. */
   eventDocument(
     sellerId: string,

@@ -321,17 +321,6 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .execute();
   }
 
-  event(sellerId: string, accessKey: string, eventType: string, sequence: number) {
-    return this.db
-      .selectFrom('nfe_events')
-      .select(EVENT_COLUMNS)
-      .where('seller_id', '=', sellerId)
-      .where('access_key', '=', accessKey)
-      .where('event_type', '=', eventType)
-      .where('sequence', '=', sequence)
-      .executeTakeFirst();
-  }
-
   async eventDocument(sellerId: string, accessKey: string, eventType: string, sequence: number) {
     const row = await this.db
       .selectFrom('nfe_events')
