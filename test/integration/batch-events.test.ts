@@ -12,21 +12,24 @@ import { createSeller, invoiceXml, nextCnpj, type Seller } from '../support/fixt
  * must end as if each had been ingested alone, in order, and each gets its own result.
  */
 const AT = new Date('2026-11-20T10:00:00Z');
-const JUSTIFICATION = 'Pedido cancelado pelo cliente antes do envio';
+
+/** The registered cancellation of invoice number `n` (authorized with protocol 135 + n). */
+const cancellation = (cnpj: string, invoice: { accessKey: string }, n: number, eventProtocol?: string) =>
+  buildCancellationEventXml({
+    accessKey: invoice.accessKey,
+    cnpj,
+    at: new Date(AT.getTime() + 3_600_000),
+    protocol: `135${String(n).padStart(12, '0')}`,
+    justification: 'Pedido cancelado pelo cliente antes do envio',
+    ...(eventProtocol ? { eventProtocol } : {}),
+  });
 
 /** A day's mixed traffic for one seller: invoices, their events, repeats, conflicts and garbage. */
 function traffic(cnpj: string): Uint8Array[] {
   const inv = (n: number) => invoiceXml(cnpj, { number: n, issuedAt: AT });
   const [one, two, three, four] = [inv(1), inv(2), inv(3), inv(4)];
   const cancel = (i: { accessKey: string }, n: number, eventProtocol?: string) =>
-    buildCancellationEventXml({
-      accessKey: i.accessKey,
-      cnpj,
-      at: new Date(AT.getTime() + 3_600_000),
-      protocol: `135${String(n).padStart(12, '0')}`,
-      justification: JUSTIFICATION,
-      ...(eventProtocol ? { eventProtocol } : {}),
-    });
+    cancellation(cnpj, i, n, eventProtocol);
   const letter = buildCorrectionLetterXml({
     accessKey: two.accessKey,
     cnpj,
@@ -127,13 +130,7 @@ describe('event documents in a bulk batch', () => {
     const { ingest } = t.deps.services;
     const seller = await createSeller(t);
     const first = invoiceXml(seller.cnpj, { number: 50, issuedAt: AT, outcome: { kind: 'pending' } });
-    const cancel = buildCancellationEventXml({
-      accessKey: first.accessKey,
-      cnpj: seller.cnpj,
-      at: new Date(AT.getTime() + 3_600_000),
-      protocol: '135000000000050',
-      justification: JUSTIFICATION,
-    });
+    const cancel = cancellation(seller.cnpj, first, 50);
     await ingest.ingest(Buffer.from(first.xml));
     // The pending NF-e is known, so its repeat takes the single path; the event after it must see
     // the invoice that path left, and the repeat after the event the cancelled one.
@@ -156,15 +153,7 @@ describe('event documents in a bulk batch', () => {
     expect(listed.listings.filter((s) => s !== null).length).toBe(30);
     const cancels = invoices
       .filter((_, i) => i % 3 === 0)
-      .map((inv, i) =>
-        buildCancellationEventXml({
-          accessKey: inv.accessKey,
-          cnpj: seller.cnpj,
-          at: new Date(AT.getTime() + 3_600_000),
-          protocol: `135${String(100 + i * 3).padStart(12, '0')}`,
-          justification: JUSTIFICATION,
-        }),
-      );
+      .map((inv, i) => cancellation(seller.cnpj, inv, 100 + i * 3));
     const results = await ingest.ingestMany(cancels.map((x) => ({ bytes: Buffer.from(x) })));
     expect(results.map(describeResult)).toEqual(cancels.map(() => 'event-applied'));
     const after = await storeOf(seller);
@@ -182,15 +171,7 @@ describe('event documents in a bulk batch', () => {
     const { store } = t.deps;
     const invoices = [60, 61].map((n) => invoiceXml(seller.cnpj, { number: n, issuedAt: AT }));
     await t.deps.services.ingest.ingestMany(invoices.map((i) => ({ bytes: Buffer.from(i.xml) })));
-    const cancels = invoices.map((inv, i) =>
-      buildCancellationEventXml({
-        accessKey: inv.accessKey,
-        cnpj: seller.cnpj,
-        at: new Date(AT.getTime() + 3_600_000),
-        protocol: `135${String(60 + i).padStart(12, '0')}`,
-        justification: JUSTIFICATION,
-      }),
-    );
+    const cancels = invoices.map((inv, i) => cancellation(seller.cnpj, inv, 60 + i));
     // The run's last statement fails (a connection lost at that moment, say).
     const failing: Store = {
       ...store,
