@@ -22,6 +22,7 @@ describe('configuration', () => {
       archiveMaxTotalBytes: 2 * 1024 ** 3,
       archiveMaxRatio: 200,
       heapGrowthPercent: 100,
+      heapPretenuring: false,
     });
   });
 
@@ -75,6 +76,7 @@ describe('configuration', () => {
     ['ARCHIVE_MAX_TOTAL_BYTES', 'lots', 'ARCHIVE_MAX_TOTAL_BYTES'],
     ['ARCHIVE_MAX_RATIO', '1', 'ARCHIVE_MAX_RATIO'],
     ['HEAP_GROWTH_PERCENT', '1.5', 'HEAP_GROWTH_PERCENT'],
+    ['HEAP_PRETENURING', 'maybe', 'HEAP_PRETENURING'],
   ])('refuses %s=%s naming %s', (name, value, mention) => {
     let error: unknown;
     try {

@@ -94,6 +94,13 @@ export const SERVICE_VARS = {
       'How far the JavaScript heap may grow past its live size before a full collection (1 + n/100 times) in `serve` and `worker`; `0` leaves V8’s adaptive policy (up to 4x its live size).',
     parse: integer(0, 1000, 100),
   },
+  heapPretenuring: {
+    name: 'HEAP_PRETENURING',
+    defaultText: 'false',
+    describe:
+      'V8’s allocation-site pretenuring in `serve` and `worker` (`true`: V8’s default, objects from places it saw outlive a young collection are created in the old generation).',
+    parse: boolean(false),
+  },
 } satisfies VarTable<
   | 'port'
   | 'host'
@@ -108,4 +115,5 @@ export const SERVICE_VARS = {
   | 'workerConcurrency'
   | 'workerLeaseSeconds'
   | 'heapGrowthPercent'
+  | 'heapPretenuring'
 >;

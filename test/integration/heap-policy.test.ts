@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const CLI = path.resolve('dist/src/cli.js');
+const HEAP_POLICY = pathToFileURL(path.resolve('dist/src/main/heap-policy.js')).href;
 
 /**
  * The factor each full collection of the main thread's heap used, from V8's own trace
@@ -74,11 +76,41 @@ async function serveAndTrace(heapGrowthPercent: string): Promise<number[]> {
   }
 }
 
-describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('HEAP_GROWTH_PERCENT', () => {
+/**
+ * Lines of V8's pretenuring statistics while objects from one allocation site outlive young
+ * collections (what request objects in flight do under load), after `applyHeapPolicy` ran in the
+ * process. V8 prints them whenever it weighs an allocation site, which it only does with
+ * pretenuring on.
+ */
+function pretenuringLines(pretenuring: boolean): number {
+  const program = `
+    const { applyHeapPolicy } = await import(${JSON.stringify(HEAP_POLICY)});
+    applyHeapPolicy({ growthPercent: 0, pretenuring: ${pretenuring} });
+    const row = (i) => ({ id: i, list: [i, i + 1, { n: i }], name: 'r' + i });
+    let kept = [];
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 50000; i++) kept.push(row(i));
+      if (kept.length > 400000) kept = [];
+    }`;
+  const run = spawnSync(
+    process.execPath,
+    ['--trace-pretenuring', '--trace-pretenuring-statistics', '--input-type=module', '-e', program],
+    { encoding: 'utf8' },
+  );
+  expect(run.status, run.stderr).toBe(0);
+  return run.stdout.split('\n').filter((l) => l.includes('pretenuring:')).length;
+}
+
+describe.skipIf(Boolean(process.env.TEST_DATABASE_URL))('the heap policy of serve and worker', () => {
   // Left to itself V8 picks 4.0 (or a factor adapted to the allocation rate) on this machine.
-  it('sets the factor the server heap grows by between full collections', async () => {
+  it('HEAP_GROWTH_PERCENT sets the factor the server heap grows by between full collections', async () => {
     const factors = await serveAndTrace('150');
     expect(factors.length).toBeGreaterThanOrEqual(3);
     expect(new Set(factors)).toEqual(new Set([2.5]));
   }, 120_000);
+
+  it('turns V8 allocation-site pretenuring off once the process runs, unless HEAP_PRETENURING=true', () => {
+    expect(pretenuringLines(true)).toBeGreaterThan(0);
+    expect(pretenuringLines(false)).toBe(0);
+  });
 });
