@@ -1,11 +1,5 @@
 import v8 from 'node:v8';
-
-export interface HeapPolicy {
-  /** HEAP_GROWTH_PERCENT: 0 leaves V8's own policy. */
-  growthPercent: number;
-  /** HEAP_PRETENURING: V8's allocation-site pretenuring (its default: on). */
-  pretenuring: boolean;
-}
+import type { Config } from './config.js';
 
 /**
  * How `serve` and `worker` have V8 manage their heap; V8 reads both flags while it runs, so they
@@ -23,7 +17,8 @@ export interface HeapPolicy {
  * fill the old generation (~75 MB/s at 2,000 getInvoices a second) and cost a full collection
  * every half second, for objects that die a few milliseconds later.
  */
-export function applyHeapPolicy(policy: HeapPolicy): void {
-  if (policy.growthPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${policy.growthPercent}`);
-  if (!policy.pretenuring) v8.setFlagsFromString('--no-allocation-site-pretenuring');
+export function applyHeapPolicy(c: Pick<Config, 'heapGrowthPercent' | 'heapPretenuring'>): void {
+  // HEAP_GROWTH_PERCENT=0 leaves V8's own growth policy.
+  if (c.heapGrowthPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${c.heapGrowthPercent}`);
+  if (!c.heapPretenuring) v8.setFlagsFromString('--no-allocation-site-pretenuring');
 }

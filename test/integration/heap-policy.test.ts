@@ -85,7 +85,7 @@ async function serveAndTrace(heapGrowthPercent: string): Promise<number[]> {
 function pretenuringLines(pretenuring: boolean): number {
   const program = `
     const { applyHeapPolicy } = await import(${JSON.stringify(HEAP_POLICY)});
-    applyHeapPolicy({ growthPercent: 0, pretenuring: ${pretenuring} });
+    applyHeapPolicy({ heapGrowthPercent: 0, heapPretenuring: ${pretenuring} });
     const row = (i) => ({ id: i, list: [i, i + 1, { n: i }], name: 'r' + i });
     let kept = [];
     for (let round = 0; round < 40; round++) {

@@ -17,7 +17,7 @@ function untilSignal(): Promise<string> {
 /** `invoicehub serve`: what `npm start` runs. */
 export async function serve(): Promise<number> {
   const c = config();
-  applyHeapPolicy({ growthPercent: c.heapGrowthPercent, pretenuring: c.heapPretenuring });
+  applyHeapPolicy(c);
   const server = await startServer(c);
   const signal = await untilSignal();
   server.app.log.info({ signal }, 'shutting down: draining requests');
@@ -28,7 +28,7 @@ export async function serve(): Promise<number> {
 /** `invoicehub worker`: jobs only, no HTTP; several may share one PostgreSQL with the servers. */
 export async function worker(): Promise<number> {
   const c = config();
-  applyHeapPolicy({ growthPercent: c.heapGrowthPercent, pretenuring: c.heapPretenuring });
+  applyHeapPolicy(c);
   const deps = await createDeps(c);
   const logger = pino({ level: deps.config.logLevel });
   const running = await startWorker(deps, logger);
