@@ -69,7 +69,7 @@ function failure(err: unknown): BatchResult {
 
 /** What a batch needs besides its documents; the careful path is the single-document ingestion. */
 export interface BatchContext {
-  single: Pick<IngestService, 'ingest' | 'sellerFor'>;
+  single: Pick<IngestService, 'ingest' | 'sellerLookup'>;
   store: Store;
   clock: Clock;
   ids: Ids;
@@ -198,12 +198,7 @@ async function readCandidates(
   to: number,
   results: (BatchResult | undefined)[],
 ): Promise<ReadChunk> {
-  const sellers = new Map<string, SellerRecord>();
-  const sellerOf = async (cnpj: string, field: string) => {
-    const seller = sellers.get(cnpj) ?? (await ctx.single.sellerFor(cnpj, field));
-    sellers.set(cnpj, seller);
-    return seller;
-  };
+  const sellerOf = ctx.single.sellerLookup();
   const candidates: Candidate[] = [];
   const events: EventCandidate[] = [];
   const careful: number[] = [];

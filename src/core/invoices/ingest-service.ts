@@ -127,10 +127,20 @@ export class IngestService {
     return results;
   }
 
-  async sellerFor(cnpj: string, field: string): Promise<SellerRecord> {
+  private async sellerFor(cnpj: string, field: string): Promise<SellerRecord> {
     const seller = await this.store.sellers.byCnpj(cnpj);
     if (!seller) throw InvalidInputError.field(field, `no seller is registered with CNPJ ${cnpj}`);
     return seller;
+  }
+
+  /** `sellerFor`, each CNPJ looked up once (for the documents of one batch or answer). */
+  sellerLookup(): (cnpj: string, field: string) => Promise<SellerRecord> {
+    const sellers = new Map<string, SellerRecord>();
+    return async (cnpj, field) => {
+      const seller = sellers.get(cnpj) ?? (await this.sellerFor(cnpj, field));
+      sellers.set(cnpj, seller);
+      return seller;
+    };
   }
 
   private async ingestInvoice(
@@ -212,13 +222,9 @@ export class IngestService {
    * `event-pending` when it only held events of invoices not stored yet.
    */
   private async ingestAnswer(doc: NfeAnswerDocument): Promise<IngestResult> {
-    const sellers = new Map<string, SellerRecord>();
-    const sellerOf = async (key: string, field: string) => {
-      const cnpj = parseAccessKey(key).cnpj;
-      const seller = sellers.get(cnpj) ?? (await this.sellerFor(cnpj, nfeField(field)));
-      sellers.set(cnpj, seller);
-      return seller.seller_id;
-    };
+    const lookup = this.sellerLookup();
+    const sellerOf = async (key: string, field: string) =>
+      (await lookup(parseAccessKey(key).cnpj, nfeField(field))).seller_id;
     const protocols: { part: NfeProtocolPart; sellerId: string }[] = [];
     for (const p of doc.protocols)
       protocols.push({ part: p, sellerId: await sellerOf(p.accessKey, p.field) });

@@ -68,13 +68,8 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .executeTakeFirst();
   }
 
-  byAccessKey(sellerId: string, accessKey: string) {
-    return this.db
-      .selectFrom('invoices')
-      .selectAll()
-      .where('seller_id', '=', sellerId)
-      .where('access_key', '=', accessKey)
-      .executeTakeFirst();
+  async byAccessKey(sellerId: string, accessKey: string) {
+    return (await this.byAccessKeys(sellerId, [accessKey]))[0];
   }
 
   byAccessKeys(sellerId: string, accessKeys: string[]) {
