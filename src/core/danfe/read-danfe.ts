@@ -1,15 +1,13 @@
 /**
  * Reads what a DANFE shows from a stored NF-e (nfeProc or bare NFe). The bytes pass the same guard
- * as at ingestion (encoding, no DTDs, depth, balance); the parser has the ingestion parser's safe
- * settings but keeps the subtrees ingestion skips (addresses, taxes, transport, additional info).
+ * as at ingestion (encoding, no DTDs, depth, balance); the tree keeps the subtrees ingestion
+ * skips (addresses, taxes, transport, additional info).
  */
 import { InvalidInputError } from '../errors.js';
 import type { InvoiceStatus } from '../nfe/types.js';
 import { checkXmlStructure, decodeXmlBytes } from '../nfe/xml-guard.js';
-import { attr, child, children, fullTreeParser, text, type XmlNode } from '../nfe/xml-tree.js';
+import { attr, child, children, parseXmlDocument, text, type XmlNode } from '../nfe/xml-tree.js';
 import type { DanfeDocument, DanfeItem, DanfeParty } from './danfe-document.js';
-
-const parser = fullTreeParser();
 
 /** The first element with that name, breadth-first (envelopes nest the NF-e at different depths). */
 function find(root: XmlNode, name: string, maxDepth = 4): XmlNode | undefined {
@@ -80,7 +78,7 @@ function item(det: XmlNode): DanfeItem {
 export function readDanfe(bytes: Uint8Array, status: InvoiceStatus): DanfeDocument {
   const xml = decodeXmlBytes(bytes);
   checkXmlStructure(xml);
-  const root = parser.parse(xml) as XmlNode;
+  const root = parseXmlDocument(xml);
   const nfe = find(root, 'NFe');
   const inf = child(nfe, 'infNFe');
   if (!inf) throw InvalidInputError.field('xml', 'no NFe/infNFe element: not an NF-e document');

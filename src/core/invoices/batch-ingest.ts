@@ -78,11 +78,17 @@ export interface BatchContext {
 }
 
 /**
- * Documents per chunk of a batch. Reading a chunk (XML parsing, on this thread) overlaps storing
- * the previous one (the database's work, in its own process or thread), so a batch costs about the
+ * Documents per chunk of a batch. Reading chunks (XML parsing, on this thread) overlaps storing
+ * an earlier one (the database's work, in its own process or thread), so a batch costs about the
  * larger of the two instead of their sum.
  */
 const CHUNK = 100;
+/**
+ * Chunks read ahead of the one being stored. Storing a chunk is a chain of round trips; with only
+ * the next chunk to read, this thread ran out of work and idled in that chain (20k NF-e on
+ * PostgreSQL: 3 ahead against 1, 1.07x docs/s).
+ */
+const READ_AHEAD = 3;
 /** Reading gives the loop back this often, so the store's replies are not kept waiting long. */
 const READ_SLICE_MS = 2;
 
@@ -98,17 +104,25 @@ const READ_SLICE_MS = 2;
  */
 export async function ingestBatch(ctx: BatchContext, items: BatchItem[]): Promise<BatchResult[]> {
   const results: (BatchResult | undefined)[] = new Array(items.length);
-  const read = (from: number) => {
-    const reading = readCandidates(ctx, items, from, Math.min(from + CHUNK, items.length), results);
-    reading.catch(() => {}); // awaited below, unless storing the chunk before it failed first
-    return reading;
+  // Chunk k's reading, each started once the one before it is done (reading is this thread's work).
+  const readings: Promise<ReadChunk>[] = [];
+  let previous: Promise<unknown> = Promise.resolve();
+  const readUpTo = (last: number) => {
+    for (let k = readings.length; k <= last && k * CHUNK < items.length; k++) {
+      const from = k * CHUNK;
+      const reading = previous.then(() =>
+        readCandidates(ctx, items, from, Math.min(from + CHUNK, items.length), results),
+      );
+      reading.catch(() => {}); // awaited below, unless storing a chunk before it failed first
+      readings.push(reading);
+      previous = reading.catch(() => {});
+    }
   };
-  let next = read(0);
-  for (let from = 0; from < items.length; from += CHUNK) {
-    const chunk = await next;
-    const storing = storeChunk(ctx, items, chunk, results);
-    if (from + CHUNK < items.length) next = read(from + CHUNK);
-    await storing;
+  for (let k = 0; k * CHUNK < items.length; k++) {
+    readUpTo(k);
+    const chunk = await (readings[k] as Promise<ReadChunk>);
+    readUpTo(k + READ_AHEAD);
+    await storeChunk(ctx, items, chunk, results);
   }
   return results as BatchResult[];
 }

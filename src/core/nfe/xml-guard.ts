@@ -93,12 +93,35 @@ function isNameEnd(code: number): boolean {
   return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x2f || code === 0x3e;
 }
 
+/** An entity or character reference, from its `&`. */
+const REFERENCE = /&(?:[A-Za-z_:][\w.:-]*|#[0-9]+|#x[0-9a-fA-F]+);/y;
+
+/**
+ * Finds an `&` that starts no reference in [from, to) of text and attribute values ("A & B"
+ * instead of "A &amp; B", the usual hand-made mistake, which the parser would report as a tag
+ * left open). Ranges come in document order, so the next `&` is searched for once per `&`.
+ */
+function ampersandChecker(text: string): (from: number, to: number) => void {
+  let amp = text.indexOf('&');
+  return (from, to) => {
+    if (amp !== -1 && amp < from) amp = text.indexOf('&', from);
+    while (amp !== -1 && amp < to) {
+      REFERENCE.lastIndex = amp;
+      if (!REFERENCE.test(text)) {
+        throw reject(`"&" at offset ${amp} starts no entity or character reference: write &amp;`);
+      }
+      amp = text.indexOf('&', REFERENCE.lastIndex);
+    }
+  };
+}
+
 /**
  * One linear pass over the markup: skips comments, CDATA and processing instructions, honours
  * quoted attribute values (which may contain `>`), tracks open elements. Rejects declarations
  * (`<!DOCTYPE`, `<!ENTITY`, ...), nesting deeper than maxDepth, mismatched or unclosed tags,
- * more than one root and text outside the root, and more elements or attributes than `bounds`
- * allow (counted as the pass goes, so a hostile document stops at the bound, not at its end).
+ * more than one root and text outside the root, an `&` that is no reference, and more elements or
+ * attributes than `bounds` allow (counted as the pass goes, so a hostile document stops at the
+ * bound, not at its end).
  */
 export function checkXmlStructure(
   text: string,
@@ -113,12 +136,14 @@ export function checkXmlStructure(
   let rootSeen = false;
   let i = 0;
   const n = text.length;
+  const ampersands = ampersandChecker(text);
   while (i < n) {
     const lt = text.indexOf('<', i);
     const stop = lt === -1 ? n : lt;
     if (stack.length === 0 && text.slice(i, stop).trim() !== '') {
       throw reject(`text outside the root element at offset ${i}`);
     }
+    ampersands(i, stop);
     if (lt === -1) break;
     const next = text.charCodeAt(lt + 1);
     if (next === 0x3f /* ? */) {
@@ -166,6 +191,7 @@ export function checkXmlStructure(
           // One quoted value per attribute.
           if (++attributes > maxAttributes)
             throw reject(`<${name}> has more than ${maxAttributes} attributes`);
+          ampersands(j + 1, q);
           j = q + 1;
           selfClosing = false;
         } else if (c === 0x3e /* > */) {

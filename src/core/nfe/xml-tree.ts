@@ -1,9 +1,12 @@
 /**
  * Parsing to a plain tree and the few accessors the readers need. Values stay strings (leading
- * zeros matter). Entities are not expanded by the parser; `text` decodes the five predefined ones
- * and character references itself (DTD-declared entities never get this far: see xml-guard).
+ * zeros matter), trimmed; entities and character references are decoded by the parser, and
+ * DTD-declared ones never get this far (see xml-guard). The tree has the shape readers walk:
+ * an element is a string when it has only text, else a node whose children are properties
+ * (an array when the name repeats), attributes `@_name`, text `#text`, CDATA `#cdata`;
+ * namespace prefixes are dropped.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { InvalidInputError } from '../errors.js';
 
 export type XmlValue = string | XmlNode | XmlValue[];
@@ -16,10 +19,11 @@ const TEXT = '#text';
 const ATTR = '@_';
 
 /**
- * Subtrees the readers never look at, kept as raw text instead of parsed: tag-heavy ones (taxes,
- * addresses, signature) dominate parse time, and the guard has already checked their structure.
+ * Subtrees the readers never look at, left out of the tree (an empty string stands for each):
+ * tag-heavy ones (taxes, addresses, signature) would be most of the tree, and the parser and the
+ * guard have already checked their structure.
  */
-const SKIPPED = [
+const SKIPPED: ReadonlySet<string> = new Set([
   'Signature',
   'imposto',
   'enderEmit',
@@ -29,39 +33,95 @@ const SKIPPED = [
   'pag',
   'infAdic',
   'infRespTec',
-];
+]);
 
-/** How every NF-e reader parses: values as text, namespaces dropped, entities left to decodeEntities. */
-const OPTIONS = {
-  ignoreAttributes: false,
-  attributeNamePrefix: ATTR,
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  processEntities: false,
-  htmlEntities: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  cdataPropName: CDATA,
-  trimValues: true,
-};
-
-const parser = new XMLParser({ ...OPTIONS, stopNodes: SKIPPED.map((name) => `*.${name}`), jPath: false });
-
-/** A parser that keeps every subtree (the DANFE prints the taxes and addresses the store skips). */
-export function fullTreeParser(): XMLParser {
-  return new XMLParser(OPTIONS);
+function localName(qname: string): string {
+  const colon = qname.indexOf(':');
+  return colon === -1 ? qname : qname.slice(colon + 1);
 }
 
-/** Parses guarded text; returns the root element's name and node. */
+function attach(parent: XmlNode, name: string, value: XmlValue): void {
+  const prev = parent[name];
+  if (prev === undefined) parent[name] = value;
+  else if (Array.isArray(prev)) prev.push(value);
+  else parent[name] = [prev, value];
+}
+
+function hasKeys(node: XmlNode): boolean {
+  for (const _ in node) return true;
+  return false;
+}
+
+interface Frame {
+  parent: XmlNode;
+  name: string;
+  text: string;
+}
+
+/**
+ * Parses guarded text into a document node whose one property is the root element. `skip` names
+ * elements below the root whose subtrees are left out. A well-formedness error rejects the field
+ * `xml`; an undefined entity (`&nbsp;`) stays as written, as it always has.
+ */
+export function parseXmlDocument(text: string, skip: ReadonlySet<string> = new Set()): XmlNode {
+  const parser = new SaxesParser();
+  const doc: XmlNode = {};
+  const stack: Frame[] = [];
+  let node = doc;
+  let buffer = '';
+  let skipping = 0;
+  parser.on('error', (e) => {
+    if (e.message.endsWith('undefined entity.')) return;
+    throw InvalidInputError.field('xml', `malformed XML: ${e.message}`);
+  });
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    if (skipping > 0) {
+      skipping++;
+      return;
+    }
+    const name = localName(tag.name);
+    if (stack.length > 0 && skip.has(name)) {
+      skipping = 1;
+      attach(node, name, '');
+      return;
+    }
+    const element: XmlNode = {};
+    for (const key in tag.attributes) {
+      if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
+      element[ATTR + localName(key)] = tag.attributes[key] as string;
+    }
+    stack.push({ parent: node, name, text: buffer });
+    node = element;
+    buffer = '';
+  });
+  parser.on('text', (s) => {
+    if (skipping === 0 && stack.length > 0) buffer += s;
+  });
+  parser.on('cdata', (s) => {
+    if (skipping === 0) attach(node, CDATA, s);
+  });
+  parser.on('closetag', () => {
+    if (skipping > 0) {
+      skipping--;
+      return;
+    }
+    const frame = stack.pop() as Frame;
+    const trimmed = buffer.trim();
+    let value: XmlValue = node;
+    if (!hasKeys(node)) value = trimmed;
+    else if (trimmed !== '') node[TEXT] = trimmed;
+    attach(frame.parent, frame.name, value);
+    node = frame.parent;
+    buffer = frame.text;
+  });
+  parser.write(text).close();
+  return doc;
+}
+
+/** Parses guarded text, leaving out the subtrees no reader looks at; returns the root's name and node. */
 export function parseXmlTree(text: string): { name: string; node: XmlNode } {
-  let doc: Record<string, unknown>;
-  try {
-    doc = parser.parse(text) as Record<string, unknown>;
-  } catch (e) {
-    throw InvalidInputError.field('xml', `malformed XML: ${(e as Error).message}`);
-  }
-  const name = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
+  const doc = parseXmlDocument(text, SKIPPED);
+  const name = Object.keys(doc)[0];
   if (name === undefined) throw InvalidInputError.field('xml', 'no root element');
   const value = doc[name] as XmlValue;
   return { name, node: toNode(Array.isArray(value) ? value[0]! : value) };
@@ -71,21 +131,6 @@ function toNode(value: XmlValue): XmlNode {
   if (typeof value === 'string') return { [TEXT]: value };
   if (Array.isArray(value)) return toNode(value[0] ?? '');
   return value;
-}
-
-const ENTITY = /&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g;
-const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-export function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(
-    ENTITY,
-    (whole, hex: string | undefined, dec: string | undefined, named: string | undefined) => {
-      if (named !== undefined) return NAMED[named]!;
-      const code = hex !== undefined ? Number.parseInt(hex, 16) : Number(dec);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-    },
-  );
 }
 
 /** All children with that name, as nodes (the parser gives one child as a value, several as an array). */
@@ -108,7 +153,7 @@ export function child(node: XmlNode | undefined, path: string): XmlNode | undefi
 function nodeText(node: XmlNode): string {
   const t = node[TEXT];
   const c = node[CDATA];
-  const text = typeof t === 'string' ? decodeEntities(t) : '';
+  const text = typeof t === 'string' ? t : '';
   const cdata =
     typeof c === 'string' ? c : Array.isArray(c) ? c.filter((x) => typeof x === 'string').join('') : '';
   return (text + cdata).trim();
@@ -131,7 +176,7 @@ export function texts(node: XmlNode | undefined, path: string): string[] {
 
 export function attr(node: XmlNode | undefined, name: string): string | undefined {
   const value = node?.[ATTR + name];
-  return typeof value === 'string' ? decodeEntities(value).trim() : undefined;
+  return typeof value === 'string' ? value.trim() : undefined;
 }
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$/;

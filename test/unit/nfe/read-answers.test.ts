@@ -97,7 +97,7 @@ describe('answers', () => {
     expect(read.root).toBe('retConsReciNFe');
     expect(read.protocols.map((p) => p.accessKey)).toEqual([doc.accessKey, other.accessKey]);
     const event = answer(
-      `<Envelope xmlns="http://www.w3.org/2003/05/soap-envelope"><Body>${procEventoOf(cancel).replace('<procEventoNFe ', '<procEventoNFe xmlns="http://www.portalfiscal.inf.br/nfe" ')}</Body></Envelope>`,
+      `<Envelope xmlns="http://www.w3.org/2003/05/soap-envelope"><Body>${procEventoOf(cancel)}</Body></Envelope>`,
     );
     expect(event.events).toHaveLength(1);
     expect(

@@ -93,6 +93,9 @@ describe('layouts and shapes', () => {
     expect(xml).toContain('Devolução &amp; troca &lt;simbólica&gt; &quot;FBA&quot;');
     expect(readInvoice(xml).natOp).toBe(natOp);
     expect(readInvoice(xml.replace('<natOp>', '<natOp>&#67;&#x43; ')).natOp).toBe(`CC ${natOp}`);
+    // Decoded once: an escaped reference stays a reference; an entity no DTD declares stays as written.
+    expect(readInvoice(xml.replace('<natOp>', '<natOp>&amp;lt; ')).natOp).toBe(`&lt; ${natOp}`);
+    expect(readInvoice(xml.replace('<natOp>', '<natOp>&nbsp;')).natOp).toBe(`&nbsp;${natOp}`);
   });
 
   it('strips leading zeros of series and number, keeping a lone zero', () => {

@@ -6,6 +6,7 @@ import { checkXmlStructure, guardXml } from '../../../src/core/nfe/xml-guard.js'
 import { bytes, sample, spec } from './fixtures.js';
 
 const SAMPLE = '35180834128745000152550010000474281920007498-nfe.xml';
+const base = buildNfeXml(spec());
 
 /** Runs readNfeDocument and returns the InvalidInputError's single problem. */
 function problemOf(input: Uint8Array, opts?: { maxBytes?: number; maxDepth?: number }) {
@@ -114,6 +115,23 @@ describe('xml guard: size, depth, structure', () => {
       'binary content: character U+0000 at offset 3 is not allowed in XML',
     );
     expect(problemOf(new Uint8Array([0xff, 0xfe, 0x3c, 0x00])).message).toMatch(/UTF-16 is not supported/);
+  });
+
+  it('rejects an "&" that starts no reference, in text or in an attribute, naming its offset', () => {
+    expect(problemOf(bytes('<a><b>Acucar & Cia</b></a>')).message).toBe(
+      '"&" at offset 13 starts no entity or character reference: write &amp;',
+    );
+    expect(problemOf(bytes('<a b="P&D"/>')).message).toBe(
+      '"&" at offset 7 starts no entity or character reference: write &amp;',
+    );
+    expect(problemOf(bytes('<a>&#xZZ;</a>')).message).toMatch(/^"&" at offset 3 /);
+    const fine = '<a b="&amp;&#38;"><!-- R&D --><![CDATA[ & ]]>&lt;&nbsp;</a>';
+    expect(guardXml(bytes(fine))).toBe(fine);
+  });
+
+  it('leaves to the parser what only a parser sees, as a malformed-XML problem', () => {
+    const twice = base.xml.replace('<infNFe ', '<infNFe versao="4.00" ');
+    expect(problemOf(bytes(twice)).message).toMatch(/^malformed XML: .*duplicate attribute: versao/);
   });
 
   it('skips comments, CDATA, processing instructions and ">" in attribute values', () => {
