@@ -132,6 +132,8 @@ describe('xml guard: size, depth, structure', () => {
   it('leaves to the parser what only a parser sees, as a malformed-XML problem', () => {
     const twice = base.xml.replace('<infNFe ', '<infNFe versao="4.00" ');
     expect(problemOf(bytes(twice)).message).toMatch(/^malformed XML: .*duplicate attribute: versao/);
+    const lt = base.xml.replace('<infNFe ', '<infNFe note="a<b" ');
+    expect(problemOf(bytes(lt)).message).toMatch(/^malformed XML: \d+:\d+: /);
   });
 
   it('skips comments, CDATA, processing instructions and ">" in attribute values', () => {
