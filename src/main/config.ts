@@ -38,6 +38,7 @@ export interface Config {
   workerConcurrency: number;
   workerLeaseSeconds: number;
   heapGrowthPercent: number;
+  listingCacheEntries: number;
   heapPretenuring: boolean;
   maxOrderInvoiceBytes: number;
   kauflandRateLimit: number;

@@ -13,6 +13,7 @@ import { SandboxIssuer } from '../core/government/sandbox-issuer.js';
 import { Housekeeping } from '../core/housekeeping/housekeeping.js';
 import { IngestService } from '../core/invoices/ingest-service.js';
 import { InvoiceQueries } from '../core/invoices/invoice-queries.js';
+import { RenderingCache } from '../core/invoices/rendering-cache.js';
 import { JobsMonitor } from '../core/jobs/jobs-monitor.js';
 import { MaintenanceService } from '../core/maintenance/maintenance-service.js';
 import { DownloadTokens } from '../core/order-invoices/download-tokens.js';
@@ -140,7 +141,13 @@ export function buildServices(
       },
       delivery,
     ),
-    queries: new InvoiceQueries(store, clock, keyset, spApiListingRendering),
+    queries: new InvoiceQueries(
+      store,
+      clock,
+      keyset,
+      spApiListingRendering,
+      new RenderingCache(config.listingCacheEntries),
+    ),
     danfe,
     orders: new OrdersService(store, clock),
     maintenance: new MaintenanceService(store.settings, clock),

@@ -23,6 +23,7 @@ describe('configuration', () => {
       archiveMaxRatio: 200,
       heapGrowthPercent: 100,
       heapPretenuring: false,
+      listingCacheEntries: 50_000,
     });
   });
 
@@ -77,6 +78,7 @@ describe('configuration', () => {
     ['ARCHIVE_MAX_RATIO', '1', 'ARCHIVE_MAX_RATIO'],
     ['HEAP_GROWTH_PERCENT', '1.5', 'HEAP_GROWTH_PERCENT'],
     ['HEAP_PRETENURING', 'maybe', 'HEAP_PRETENURING'],
+    ['LISTING_CACHE_ENTRIES', '-1', 'LISTING_CACHE_ENTRIES'],
   ])('refuses %s=%s naming %s', (name, value, mention) => {
     let error: unknown;
     try {

@@ -9,6 +9,7 @@ import type { InvoiceCursor, InvoiceFilter, InvoiceListRecord } from './invoice-
 import { type InvoiceSummary, type InvoiceView, invoiceSummary, invoiceView } from './invoice-view.js';
 import type { InvoicesRepository } from './invoices-repository.js';
 import type { JoinedPage, ListingRendering, ListingRow } from './listing-rendering.js';
+import { RenderingCache } from './rendering-cache.js';
 import { transactionIdentifierProblems } from './transaction-identifier.js';
 
 /** The caller, as authenticated by a dialect. */
@@ -143,6 +144,8 @@ export class InvoiceQueries {
     private readonly keyset: Keyset,
     /** The dialect's rendering kept beside each invoice (renderedInvoices), when one registers it. */
     private readonly rendering?: ListingRendering,
+    /** Renderings this process keeps in memory under their versions (renderedInvoices). */
+    private readonly renderings = new RenderingCache(0),
   ) {}
 
   attributes(scope: SellerScope, marketplaceId: string | undefined): MarketplaceInvoiceAttributes {
@@ -196,24 +199,41 @@ export class InvoiceQueries {
 
   /**
    * The same page as `getInvoices`, each invoice as the registered ListingRendering renders it,
-   * joined by its separator: joined by the store when every invoice of the page has its rendering
-   * stored, else read row by row, rendering (and keeping) those stored without one.
+   * joined by its separator. When this process may keep the page (see RenderingCache), the store
+   * is asked for the page's ids and rendering versions alone, and kept renderings at those
+   * versions are joined here; when one is missing, the store gives the page again with its
+   * renderings, which are kept for the next time. Otherwise (a seller whose pages keep missing,
+   * as in a walk through invoices read once) the store joins the renderings itself. A page where
+   * one has none stored is read row by row, the missing ones rendered (and their renderings stored).
    */
   async renderedInvoices(scope: SellerScope, input: GetInvoicesInput): Promise<JoinedPage> {
     const rendering = this.rendering;
     if (!rendering) throw new Error('no listing rendering is registered');
     const q = this.listing(scope, input);
     const { size, after } = q.paging;
-    const stored = await this.store.invoices.joinedListingPage(
-      q.filter,
-      q.order,
-      size,
-      after,
-      rendering.separator,
-    );
-    if (stored.joined !== null) {
-      const next = stored.more && stored.last ? this.keyset.cursor(q.paging, stored.last) : undefined;
-      return { joined: stored.joined, cursor: next };
+    const cursor = (page: { more: boolean; last?: InvoiceCursor | undefined }) =>
+      page.more && page.last ? this.keyset.cursor(q.paging, page.last) : undefined;
+    if (this.renderings.worthAsking(scope.sellerId)) {
+      const keys = await this.store.invoices.listingKeys(q.filter, q.order, size, after);
+      const kept = this.renderings.page(keys.ids, keys.versions);
+      this.renderings.asked(scope.sellerId, kept !== undefined);
+      if (kept) return { joined: kept.join(rendering.separator), cursor: cursor(keys) };
+      const stored = await this.store.invoices.listingRenderings(q.filter, q.order, size, after);
+      if (stored.renderings) {
+        for (const [i, text] of stored.renderings.entries()) {
+          this.renderings.keep(stored.ids[i] as string, stored.versions[i] as number, text);
+        }
+        return { joined: stored.renderings.join(rendering.separator), cursor: cursor(stored) };
+      }
+    } else {
+      const stored = await this.store.invoices.joinedListingPage(
+        q.filter,
+        q.order,
+        size,
+        after,
+        rendering.separator,
+      );
+      if (stored.joined !== null) return { joined: stored.joined, cursor: cursor(stored) };
     }
     const page = await this.keyset.page<ListingRow, InvoicesScope, InvoiceCursor>({
       ...q.paging,
@@ -230,7 +250,11 @@ export class InvoiceQueries {
     const items: string[] = [];
     for (const r of page.items) {
       const text = r.listing ?? rendered.get(r.invoice_id);
-      if (text !== undefined) items.push(text);
+      if (text === undefined) continue;
+      items.push(text);
+      // Kept under the version read with the row: a rendering of fields that changed after it
+      // belongs to a later version, so the store's current version never matches this entry.
+      this.renderings.keep(r.invoice_id, r.listing_version, text);
     }
     return { joined: items.join(rendering.separator), cursor: page.cursor };
   }

@@ -7,7 +7,7 @@ import type {
   InvoiceRecord,
   NewInvoice,
 } from './invoice-records.js';
-import type { JoinedListing, ListingRow } from './listing-rendering.js';
+import type { JoinedListing, ListingKeys, ListingRenderings, ListingRow } from './listing-rendering.js';
 
 /** The invoice store: invoices, their original documents and NF-e events. Every call is tenant-first. */
 export interface InvoicesRepository {
@@ -47,7 +47,7 @@ export interface InvoicesRepository {
     limit: number,
     after?: InvoiceCursor,
   ): Promise<InvoiceListRecord[]>;
-  /** The same page as `page`, as the listing index holds it: ids, dates and stored renderings. */
+  /** The same page as `page`, as the listing index holds it: ids, dates, stored renderings, versions. */
   listingPage(
     filter: InvoiceFilter,
     order: 'asc' | 'desc',
@@ -65,6 +65,20 @@ export interface InvoicesRepository {
     after: InvoiceCursor | undefined,
     separator: string,
   ): Promise<JoinedListing>;
+  /** The same page as `listingPage`, without the renderings: ids and versions, in one row. */
+  listingKeys(
+    filter: InvoiceFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after: InvoiceCursor | undefined,
+  ): Promise<ListingKeys>;
+  /** The same page as `listingKeys` with the stored renderings (null when one has none), in one row. */
+  listingRenderings(
+    filter: InvoiceFilter,
+    order: 'asc' | 'desc',
+    limit: number,
+    after: InvoiceCursor | undefined,
+  ): Promise<ListingRenderings>;
   /** The listed fields of these invoices (to render those without a stored rendering). */
   listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]>;
   /**

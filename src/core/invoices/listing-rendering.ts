@@ -5,7 +5,8 @@ import type { InvoiceSummary } from './invoice-view.js';
  * A dialect's rendering of one invoice as its listing shows it (the SP-API dialect: the JSON of
  * its `Invoice`). The store keeps it beside the invoice so a page is built by joining stored
  * strings; the core never reads its format. It is derived from the summary alone, and the store
- * drops it whenever a summary column changes (migrations/0010), so it is never stale.
+ * drops it and raises its version whenever a summary column changes (migrations/0010, 0012), so it
+ * is never stale.
  */
 export interface ListingRendering {
   render(invoice: InvoiceSummary): string;
@@ -22,6 +23,20 @@ export interface ListingRow {
    */
   issued_ms: number;
   listing: string | null;
+  /** Which rendering of the invoice is current (raised by the store whenever the rendering is dropped). */
+  listing_version: number;
+}
+
+/** A page of the listing as the index holds it without the renderings: ids and their versions. */
+export interface ListingKeys {
+  /** The page's invoice ids, in listing order. */
+  ids: string[];
+  /** The current rendering version of each id. */
+  versions: number[];
+  /** Whether an invoice follows the page. */
+  more: boolean;
+  /** The position of the page's last invoice, when `more`. */
+  last?: InvoiceCursor | undefined;
 }
 
 /**
@@ -35,6 +50,12 @@ export interface JoinedListing {
   more: boolean;
   /** The position of the page's last invoice, when `more`. */
   last?: InvoiceCursor | undefined;
+}
+
+/** The same page with its stored renderings, read in one row too. */
+export interface ListingRenderings extends ListingKeys {
+  /** The renderings in listing order; null when one of the page's invoices has none stored. */
+  renderings: string[] | null;
 }
 
 /** A page as the listing's renderings joined, and the cursor of the next page unless it is the last. */

@@ -20,8 +20,8 @@ const ATTR = '@_';
 
 /**
  * Subtrees the readers never look at, left out of the tree (an empty string stands for each):
- * tag-heavy ones (taxes, addresses, signature) would be most of the tree, and the parser and the
- * guard have already checked their structure.
+ * tag-heavy ones (taxes, addresses, signature) would be most of the tree. The parser still reads
+ * them, so they must be well-formed like the rest.
  */
 const SKIPPED: ReadonlySet<string> = new Set([
   'Signature',

@@ -34,9 +34,13 @@ type Table<R, J extends keyof R = never> = {
 export type SellersTable = Table<SellerRecord>;
 export type CredentialsTable = Table<CredentialRecord>;
 export type AccessTokensTable = Table<AccessTokenRecord>;
-/** `listing`: the dialect's rendering of the invoice, NULL until rendered (migrations/0010). */
+/**
+ * `listing`: the dialect's rendering of the invoice, NULL until rendered (migrations/0010);
+ * `listing_version`: which rendering is current, raised by the store's trigger (migrations/0012).
+ */
 export type InvoicesTable = Table<InvoiceRecord, 'transaction_ids' | 'discrepancies'> & {
   listing: string | null;
+  listing_version: Generated<number>;
 };
 export type NfeEventsTable = Table<EventRecord> & { xml: Uint8Array };
 export type OrdersTable = Table<OrderRecord>;

@@ -94,6 +94,13 @@ export const SERVICE_VARS = {
       'How far the JavaScript heap may grow past its live size before a full collection (1 + n/100 times) in `serve` and `worker`; `0` leaves V8’s adaptive policy (up to 4x its live size).',
     parse: integer(0, 1000, 100),
   },
+  listingCacheEntries: {
+    name: 'LISTING_CACHE_ENTRIES',
+    defaultText: '50000',
+    describe:
+      'Invoice renderings a `serve` process keeps in memory for getInvoices pages (~0.5 KB each), served only at the version the store gives each; `0`: the database joins every page.',
+    parse: integer(0, 10_000_000, 50_000),
+  },
   heapPretenuring: {
     name: 'HEAP_PRETENURING',
     defaultText: 'false',
@@ -116,4 +123,5 @@ export const SERVICE_VARS = {
   | 'workerLeaseSeconds'
   | 'heapGrowthPercent'
   | 'heapPretenuring'
+  | 'listingCacheEntries'
 >;

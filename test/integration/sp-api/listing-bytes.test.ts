@@ -9,6 +9,7 @@ import { spApiInvoice, spApiPage } from '../../../src/http/sp-api/presenters.js'
 import { GetInvoicesResponse } from '../../../src/http/sp-api/schemas.js';
 import { demoDeps } from '../../../src/main/deps.js';
 import { startTestApp, type TestApp } from '../../support/app.js';
+import { accessTokenFor } from '../../support/expect-errors.js';
 import { createSeller, ingest, invoiceXml, type Seller } from '../../support/fixtures.js';
 
 const PATH = '/tax/invoices/2024-06-19/invoices';
@@ -17,7 +18,8 @@ const PATH = '/tax/invoices/2024-06-19/invoices';
  * getInvoices joins stored renderings (migrations/0010). These tests hold it to the listing it
  * replaced: the page the core's summaries give through the response schema's serializer, byte for
  * byte, for the same store and the same query, over many filter combinations and whole walks; and
- * never stale after a status change, on both databases (TEST_DATABASE_URL).
+ * never stale after a status change, whether the page comes from the store or from the renderings
+ * the server keeps in memory, on both databases (TEST_DATABASE_URL).
  */
 describe('getInvoices from stored renderings', () => {
   let t: TestApp;
@@ -162,23 +164,22 @@ describe('getInvoices from stored renderings', () => {
 
   it('is never stale: re-ingestion, rejection and cancellation show on the very next page', async () => {
     const seller: Seller = await createSeller(t);
-    const api = await fetch(`${t.url}/auth/o2/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        grant_type: 'refresh_token',
-        client_id: seller.clientId,
-        client_secret: seller.clientSecret,
-        refresh_token: seller.refreshToken,
-      }),
-    });
-    const own = ((await api.json()) as { access_token: string }).access_token;
+    const own = await accessTokenFor(t, seller);
     const issuedAt = new Date('2026-11-20T10:00:00.000Z');
+    // Read three times: from the store, then (its rendering now stored) row by row, then from the
+    // server's memory; all three the same bytes, so the page held in memory is also never stale.
     const page = async () => {
-      const res = await fetch(`${t.url}${PATH}?marketplaceId=${BRAZIL}&dateStart=2026-11-19T00:00:00Z`, {
-        headers: { 'x-amz-access-token': own },
-      });
-      return (await res.json()) as { invoices: { status: string; errorCode: string; govResponse: string }[] };
+      const bodies: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${t.url}${PATH}?marketplaceId=${BRAZIL}&dateStart=2026-11-19T00:00:00Z`, {
+          headers: { 'x-amz-access-token': own },
+        });
+        bodies.push(await res.text());
+      }
+      expect(new Set(bodies).size).toBe(1);
+      return JSON.parse(bodies[0] as string) as {
+        invoices: { status: string; errorCode: string; govResponse: string }[];
+      };
     };
     const pending = invoiceXml(seller.cnpj, { number: 5, issuedAt, outcome: { kind: 'pending' } });
     expect((await ingest(t, pending.xml)).status).toBe(201);
@@ -222,5 +223,38 @@ describe('getInvoices from stored renderings', () => {
       t.db.database.db,
     );
     expect(kept.rows[0]?.n).toBe(1);
+  });
+  it('serves a page it read before from memory, at the versions the store gives', async () => {
+    const seller: Seller = await createSeller(t);
+    const issuedAt = new Date('2026-11-20T09:00:00.000Z');
+    for (const number of [7, 8]) {
+      expect((await ingest(t, invoiceXml(seller.cnpj, { number, issuedAt }).xml)).status).toBe(201);
+    }
+    const own = await accessTokenFor(t, seller);
+    const page = async () =>
+      (
+        await fetch(`${t.url}${PATH}?marketplaceId=${BRAZIL}&dateStart=2026-11-19T00:00:00Z`, {
+          headers: { 'x-amz-access-token': own },
+        })
+      ).text();
+    const first = await page();
+    expect((JSON.parse(first) as { invoices: unknown[] }).invoices).toHaveLength(2);
+    // The first read missed, so the next reads from the store too; the third finds it kept.
+    expect([await page(), await page()]).toEqual([first, first]);
+    // Stored renderings rewritten behind the server's back (no column they show changed, so their
+    // versions stay): the page it keeps is what it serves.
+    const db = t.db.database.db;
+    await sql`update invoices set listing = '{"rewritten":true}' where seller_id = ${seller.sellerId}`.execute(
+      db,
+    );
+    expect(await page()).toBe(first);
+    // A change of what one rendering shows raises its version: the page is read from the store.
+    await sql`update invoices set error_code = 'E9' where seller_id = ${seller.sellerId} and number = '8'`.execute(
+      db,
+    );
+    const after = JSON.parse(await page()) as { invoices: unknown[] };
+    expect(after.invoices).toHaveLength(2);
+    expect(after.invoices.filter((i) => JSON.stringify(i) === '{"rewritten":true}')).toHaveLength(1);
+    expect(JSON.stringify(after.invoices)).toContain('"errorCode":"E9"');
   });
 });
