@@ -8,7 +8,7 @@ import { isUuid } from '../text.js';
 import type { InvoiceCursor, InvoiceFilter, InvoiceListRecord } from './invoice-records.js';
 import { type InvoiceSummary, type InvoiceView, invoiceSummary, invoiceView } from './invoice-view.js';
 import type { InvoicesRepository } from './invoices-repository.js';
-import type { JoinedPage, ListingRendering, ListingRow } from './listing-rendering.js';
+import type { JoinedPage, ListingKeys, ListingRendering, ListingRow } from './listing-rendering.js';
 import { RenderingCache } from './rendering-cache.js';
 import { transactionIdentifierProblems } from './transaction-identifier.js';
 
@@ -137,6 +137,9 @@ function tokenFilter(f: InvoiceFilter, order: 'asc' | 'desc'): TokenFilter {
   return { ...rest, start: start.toISOString(), end: end.toISOString(), order };
 }
 
+/** At most this share of a page's renderings is read by id to fill a page kept otherwise. */
+const MAX_HOLES = 0.25;
+
 export class InvoiceQueries {
   constructor(
     private readonly store: Store,
@@ -215,7 +218,7 @@ export class InvoiceQueries {
       page.more && page.last ? this.keyset.cursor(q.paging, page.last) : undefined;
     if (this.renderings.worthAsking(scope.sellerId)) {
       const keys = await this.store.invoices.listingKeys(q.filter, q.order, size, after);
-      const kept = this.renderings.page(keys.ids, keys.versions);
+      const kept = await this.fillHoles(scope.sellerId, keys);
       this.renderings.asked(scope.sellerId, kept !== undefined);
       if (kept) return { joined: kept.join(rendering.separator), cursor: cursor(keys) };
       const stored = await this.store.invoices.listingRenderings(q.filter, q.order, size, after);
@@ -257,6 +260,30 @@ export class InvoiceQueries {
       this.renderings.keep(r.invoice_id, r.listing_version, text);
     }
     return { joined: items.join(rendering.separator), cursor: page.cursor };
+  }
+
+  /**
+   * The page's renderings from memory, the few missing (new invoices on a page read before) read
+   * by id at the versions the page gave; undefined when too many are missing, or when one changed
+   * or lost its stored rendering since (the page is then read whole).
+   */
+  private async fillHoles(sellerId: string, keys: ListingKeys): Promise<string[] | undefined> {
+    const { texts, holes } = this.renderings.page(keys.ids, keys.versions);
+    if (holes > 0 && holes > keys.ids.length * MAX_HOLES) return undefined;
+    if (holes > 0) {
+      const missing = keys.ids.filter((_, i) => texts[i] === undefined);
+      const found = new Map(
+        (await this.store.invoices.storedListings(sellerId, missing)).map((r) => [r.invoice_id, r]),
+      );
+      for (const [i, id] of keys.ids.entries()) {
+        if (texts[i] !== undefined) continue;
+        const row = found.get(id);
+        if (!row || row.listing === null || row.listing_version !== keys.versions[i]) return undefined;
+        texts[i] = row.listing;
+        this.renderings.keep(id, row.listing_version, row.listing);
+      }
+    }
+    return texts as string[];
   }
 
   /** Validates a listing call (first or continued) into its filter, order and paging. */

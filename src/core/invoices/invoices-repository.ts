@@ -79,6 +79,11 @@ export interface InvoicesRepository {
     limit: number,
     after: InvoiceCursor | undefined,
   ): Promise<ListingRenderings>;
+  /** The stored renderings and versions of these invoices (absent ids are left out). */
+  storedListings(
+    sellerId: string,
+    invoiceIds: string[],
+  ): Promise<Pick<ListingRow, 'invoice_id' | 'listing' | 'listing_version'>[]>;
   /** The listed fields of these invoices (to render those without a stored rendering). */
   listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]>;
   /**

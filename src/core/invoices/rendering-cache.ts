@@ -23,15 +23,22 @@ export class RenderingCache {
 
   constructor(private readonly capacity: number) {}
 
-  /** The renderings of a page, in its order, when every one is kept at its version; else undefined. */
-  page(ids: readonly string[], versions: readonly number[]): string[] | undefined {
-    const texts: string[] = new Array(ids.length);
+  /**
+   * The renderings of a page in its order, each kept at its version or undefined (a hole), and how
+   * many holes there are.
+   */
+  page(
+    ids: readonly string[],
+    versions: readonly number[],
+  ): { texts: (string | undefined)[]; holes: number } {
+    const texts: (string | undefined)[] = new Array(ids.length);
+    let holes = 0;
     for (let i = 0; i < ids.length; i++) {
       const entry = this.kept.get(ids[i] as string);
-      if (entry === undefined || entry.version !== versions[i]) return undefined;
-      texts[i] = entry.text;
+      if (entry !== undefined && entry.version === versions[i]) texts[i] = entry.text;
+      else holes++;
     }
-    return texts;
+    return { texts, holes };
   }
 
   keep(invoiceId: string, version: number, text: string): void {

@@ -257,4 +257,41 @@ describe('getInvoices from stored renderings', () => {
     expect(after.invoices.filter((i) => JSON.stringify(i) === '{"rewritten":true}')).toHaveLength(1);
     expect(JSON.stringify(after.invoices)).toContain('"errorCode":"E9"');
   });
+  it('reads by id only the few invoices new on a page it keeps', async () => {
+    const seller: Seller = await createSeller(t);
+    const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 8, minute));
+    for (let number = 1; number <= 8; number++) {
+      expect((await ingest(t, invoiceXml(seller.cnpj, { number, issuedAt: at(number) }).xml)).status).toBe(
+        201,
+      );
+    }
+    const own = await accessTokenFor(t, seller);
+    const page = async () => {
+      const res = await fetch(`${t.url}${PATH}?marketplaceId=${BRAZIL}&dateStart=2026-11-19T00:00:00Z`, {
+        headers: { 'x-amz-access-token': own },
+      });
+      return ((await res.json()) as { invoices: Record<string, unknown>[] }).invoices;
+    };
+    for (let i = 0; i < 3; i++) expect(await page()).toHaveLength(8); // kept by the third read
+    // The stored renderings rewritten behind the server's back, versions unchanged: what the page
+    // shows of them tells where it came from.
+    const db = t.db.database.db;
+    await sql`update invoices set listing = '{"rewritten":true}' where seller_id = ${seller.sellerId}`.execute(
+      db,
+    );
+    expect((await ingest(t, invoiceXml(seller.cnpj, { number: 9, issuedAt: at(9) }).xml)).status).toBe(201);
+    const mixed = await page();
+    expect(mixed).toHaveLength(9);
+    expect(mixed.filter((i) => i.rewritten)).toEqual([]); // eight from memory
+    expect(mixed.map((i) => i.externalInvoiceId)).toEqual(['9', '8', '7', '6', '5', '4', '3', '2', '1']);
+    // More new than a page may fill by id: the page is read whole, from the store.
+    for (let number = 10; number <= 14; number++) {
+      expect((await ingest(t, invoiceXml(seller.cnpj, { number, issuedAt: at(number) }).xml)).status).toBe(
+        201,
+      );
+    }
+    const whole = await page();
+    expect(whole).toHaveLength(14);
+    expect(whole.filter((i) => i.rewritten)).toHaveLength(8);
+  });
 });

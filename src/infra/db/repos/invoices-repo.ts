@@ -348,6 +348,16 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     return { ids, versions, more, last, row };
   }
 
+  storedListings(sellerId: string, invoiceIds: string[]) {
+    if (!invoiceIds.length) return Promise.resolve([]);
+    return this.db
+      .selectFrom('invoices')
+      .select(['invoice_id', 'listing', 'listing_version'])
+      .where('seller_id', '=', sellerId)
+      .where('invoice_id', 'in', invoiceIds)
+      .execute();
+  }
+
   listFields(sellerId: string, invoiceIds: string[]): Promise<InvoiceListRecord[]> {
     if (!invoiceIds.length) return Promise.resolve([]);
     return this.db
