@@ -38,8 +38,8 @@ export interface Config {
   workerConcurrency: number;
   workerLeaseSeconds: number;
   heapGrowthPercent: number;
-  listingCacheEntries: number;
   heapPretenuring: boolean;
+  listingCacheEntries: number;
   maxOrderInvoiceBytes: number;
   kauflandRateLimit: number;
   kauflandSignatureWindowSeconds: number;

@@ -269,19 +269,18 @@ export class InvoiceQueries {
    */
   private async fillHoles(sellerId: string, keys: ListingKeys): Promise<string[] | undefined> {
     const { texts, holes } = this.renderings.page(keys.ids, keys.versions);
-    if (holes > 0 && holes > keys.ids.length * MAX_HOLES) return undefined;
-    if (holes > 0) {
-      const missing = keys.ids.filter((_, i) => texts[i] === undefined);
-      const found = new Map(
-        (await this.store.invoices.storedListings(sellerId, missing)).map((r) => [r.invoice_id, r]),
-      );
-      for (const [i, id] of keys.ids.entries()) {
-        if (texts[i] !== undefined) continue;
-        const row = found.get(id);
-        if (!row || row.listing === null || row.listing_version !== keys.versions[i]) return undefined;
-        texts[i] = row.listing;
-        this.renderings.keep(id, row.listing_version, row.listing);
-      }
+    if (holes === 0) return texts as string[];
+    if (holes > keys.ids.length * MAX_HOLES) return undefined;
+    const missing = keys.ids.filter((_, i) => texts[i] === undefined);
+    const found = new Map(
+      (await this.store.invoices.storedListings(sellerId, missing)).map((r) => [r.invoice_id, r]),
+    );
+    for (const [i, id] of keys.ids.entries()) {
+      if (texts[i] !== undefined) continue;
+      const row = found.get(id);
+      if (!row || row.listing === null || row.listing_version !== keys.versions[i]) return undefined;
+      texts[i] = row.listing;
+      this.renderings.keep(id, row.listing_version, row.listing);
     }
     return texts as string[];
   }

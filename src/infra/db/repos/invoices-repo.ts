@@ -13,15 +13,13 @@ import type {
   JoinedListing,
   ListingKeys,
   ListingRenderings,
-  ListingRow,
 } from '../../../core/invoices/listing-rendering.js';
 import type { DeflatedBytes } from '../../../core/ports/archives.js';
-import { CompiledShapes } from '../compiled-shapes.js';
 import type { Db } from '../database.js';
-import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
 import { keysWithHistoryQuery, takenNumbersQuery } from './invoice-probes.js';
-import { epochMs, filtered, filterShape, filterValues, withoutLast } from './invoice-scan.js';
+import { epochMs, filtered } from './invoice-scan.js';
+import { ListingPages } from './listing-pages.js';
 import {
   base64Of,
   bytesParam,
@@ -33,10 +31,6 @@ import {
 } from './stored-documents.js';
 
 type InvoiceInsert = Insertable<InvoicesTable>;
-/** A UUID as PostgreSQL writes it: 8-4-4-4-12 hexadecimal digits. */
-const UUID_LENGTH = 36;
-/** Between two renderings of a page as the store joins them (`chr(1)`): JSON always escapes U+0001. */
-const BOUNDARY = '\u0001';
 
 /** Event columns but the document itself (read back only by an operator, never on a hot path). */
 const EVENT_COLUMNS = [
@@ -63,12 +57,11 @@ function invoiceRow(r: Partial<InvoiceRecord>) {
 }
 
 export class KyselyInvoicesRepository implements InvoicesRepository {
-  /** The listing's page statements (joined renderings; ids and versions; both), compiled once per shape. */
-  private readonly joinedPages = new CompiledShapes();
-  private readonly keyPages = new CompiledShapes();
-  private readonly renderingPages = new CompiledShapes();
+  private readonly listing: ListingPages;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.listing = new ListingPages(db);
+  }
 
   byId(sellerId: string, invoiceId: string) {
     return this.db
@@ -216,136 +209,35 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
   }
 
   listingPage(f: InvoiceFilter, order: 'asc' | 'desc', limit: number, after?: InvoiceCursor) {
-    return filtered(this.db, f, order, after)
-      .select([
-        'i.invoice_id',
-        epochMs(sql.ref('i.issued_at')).as('issued_ms'),
-        'i.listing',
-        'i.listing_version',
-      ])
-      .limit(limit)
-      .modifyEnd(PREPARED)
-      .execute() as Promise<ListingRow[]>;
+    return this.listing.rows(f, order, limit, after);
   }
 
-  /**
-   * One row for the page: the aggregates read the limited, ordered scan in its order (PostgreSQL
-   * feeds an aggregate the rows of a sorted subquery as sorted; an ORDER BY inside each aggregate
-   * would sort the page again, three times). One row beyond the page tells whether another follows;
-   * its rendering is then cut off the end by its length in bytes.
-   */
-  async joinedListingPage(
+  joinedListingPage(
     f: InvoiceFilter,
     order: 'asc' | 'desc',
     limit: number,
     after: InvoiceCursor | undefined,
     separator: string,
   ): Promise<JoinedListing> {
-    const values = [separator, limit, limit, limit + 1, ...filterValues(f, after), limit + 1];
-    const query = this.joinedPages.query(filterShape(f, order, after), values, () =>
-      this.db
-        .selectFrom(
-          filtered(this.db, f, order, after)
-            .select(['i.invoice_id', 'i.issued_at', 'i.listing'])
-            .limit(limit + 1)
-            .as('s'),
-        )
-        .select([
-          sql<number>`count(*)::int`.as('n'),
-          sql<number>`count(s.listing)::int`.as('stored'),
-          sql<string | null>`string_agg(s.listing, ${separator})`.as('joined'),
-          sql<string | null>`(array_agg(s.invoice_id))[${limit}]`.as('last_id'),
-          epochMs(sql`(array_agg(s.issued_at))[${limit}]`).as('last_ms'),
-          sql<number | null>`(array_agg(octet_length(s.listing)))[${limit + 1}]`.as('tail_bytes'),
-        ])
-        .modifyEnd(PREPARED),
-    );
-    const [row] = (await this.db.executeQuery(query)).rows;
-    if (!row) throw new Error('an aggregate answered no row');
-    const more = row.n > limit;
-    const last =
-      more && row.last_id !== null && row.last_ms !== null
-        ? { issuedAt: new Date(row.last_ms).toISOString(), invoiceId: row.last_id }
-        : undefined;
-    if (row.stored < row.n) return { joined: null, more, last };
-    const joined = row.joined ?? '';
-    return { joined: more ? withoutLast(joined, row.tail_bytes ?? 0, separator) : joined, more, last };
+    return this.listing.joined(f, order, limit, after, separator);
   }
 
-  async listingKeys(
+  listingKeys(
     f: InvoiceFilter,
     order: 'asc' | 'desc',
     limit: number,
     after: InvoiceCursor | undefined,
   ): Promise<ListingKeys> {
-    const { row: _, ...keys } = await this.pageRow(this.keyPages, false, f, order, limit, after);
-    return keys;
+    return this.listing.keys(f, order, limit, after);
   }
 
-  async listingRenderings(
+  listingRenderings(
     f: InvoiceFilter,
     order: 'asc' | 'desc',
     limit: number,
     after: InvoiceCursor | undefined,
   ): Promise<ListingRenderings> {
-    const { row, ...keys } = await this.pageRow(this.renderingPages, true, f, order, limit, after);
-    if (row.stored < row.n) return { ...keys, renderings: null };
-    // Told apart by a character JSON never leaves unescaped; one that holds it is read row by row.
-    const renderings = row.n ? (row.joined ?? '').split(BOUNDARY) : [];
-    if (renderings.length !== row.n) return { ...keys, renderings: null };
-    return { ...keys, renderings: renderings.slice(0, keys.ids.length) };
-  }
-
-  /**
-   * One row for the page: the aggregates read the limited, ordered scan in its order (PostgreSQL
-   * feeds an aggregate the rows of a sorted subquery as sorted; an ORDER BY inside each aggregate
-   * would sort the page again). Ids come back as one string of 36-character UUIDs, versions (and
-   * renderings) as one string each: a few values to read instead of a row per invoice. One row
-   * beyond the page tells whether another follows.
-   */
-  private async pageRow(
-    shapes: CompiledShapes,
-    withRenderings: boolean,
-    f: InvoiceFilter,
-    order: 'asc' | 'desc',
-    limit: number,
-    after: InvoiceCursor | undefined,
-  ) {
-    const values = [limit, limit, ...filterValues(f, after), limit + 1];
-    const query = shapes.query(filterShape(f, order, after), values, () =>
-      this.db
-        .selectFrom(
-          filtered(this.db, f, order, after)
-            .select(['i.invoice_id', 'i.issued_at', 'i.listing_version'])
-            .$if(withRenderings, (q) => q.select('i.listing'))
-            .limit(limit + 1)
-            .as('s'),
-        )
-        .select([
-          sql<number>`count(*)::int`.as('n'),
-          sql<string | null>`string_agg(s.invoice_id::text, '')`.as('ids'),
-          sql<string | null>`string_agg(s.listing_version::text, ',')`.as('versions'),
-          sql<string | null>`(array_agg(s.invoice_id))[${limit}]`.as('last_id'),
-          epochMs(sql`(array_agg(s.issued_at))[${limit}]`).as('last_ms'),
-          withRenderings ? sql<number>`count(s.listing)::int`.as('stored') : sql<number>`0`.as('stored'),
-          withRenderings
-            ? sql<string | null>`string_agg(s.listing, chr(1))`.as('joined')
-            : sql<string | null>`null`.as('joined'),
-        ])
-        .modifyEnd(PREPARED),
-    );
-    const [row] = (await this.db.executeQuery(query)).rows;
-    if (!row) throw new Error('an aggregate answered no row');
-    const n = Math.min(row.n, limit);
-    const ids: string[] = new Array(n);
-    for (let i = 0; i < n; i++) ids[i] = (row.ids as string).slice(i * UUID_LENGTH, (i + 1) * UUID_LENGTH);
-    const versions = n ? (row.versions as string).split(',', n).map(Number) : [];
-    const more = row.n > limit;
-    const last =
-      more && row.last_id !== null && row.last_ms !== null
-        ? { issuedAt: new Date(row.last_ms).toISOString(), invoiceId: row.last_id }
-        : undefined;
-    return { ids, versions, more, last, row };
+    return this.listing.renderings(f, order, limit, after);
   }
 
   storedListings(sellerId: string, invoiceIds: string[]) {
