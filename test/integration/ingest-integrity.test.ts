@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysWithHistoryQuery, takenNumbersQuery } from '../../src/infra/db/repos/invoice-probes.js';
+import { priorUseQuery } from '../../src/infra/db/repos/invoice-probes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createSeller, invoiceXml, type Seller } from '../support/fixtures.js';
 
@@ -129,12 +129,9 @@ describe('invoice integrity without child foreign keys', () => {
         select access_key, number from invoices where seller_id = ${seller.sellerId} limit 100`.execute(db)
     ).rows;
     const plans = [
-      keysWithHistoryQuery(
+      priorUseQuery(
         seller.sellerId,
         keys.map((k) => k.access_key),
-      ),
-      takenNumbersQuery(
-        seller.sellerId,
         keys.map((k) => k.number),
       ),
     ];

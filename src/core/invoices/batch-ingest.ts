@@ -94,7 +94,7 @@ const READ_SLICE_MS = 2;
 
 /**
  * Many documents at once (bulk ZIPs, the CLI, demo data). The common case, a new invoice with no
- * history, goes in with multi-row inserts, one transaction per chunk; event documents next to each
+ * history, goes in with one insert statement per chunk; event documents next to each
  * other apply together, in one transaction (see applyEvents); anything else with history (a key or
  * number seen before, an event waiting, a twin inside the chunk, a SEFAZ answer) takes the careful
  * single path.
@@ -238,6 +238,8 @@ async function readCandidates(
       results[index] = failure(err);
     }
   }
+  // Their compression starts now, on its own thread, and is done by the time they are inserted.
+  ctx.store.invoices.stageDocuments(candidates.map((c) => c.bytes));
   return { candidates, events, careful };
 }
 
@@ -246,12 +248,9 @@ async function partition(store: Store, candidates: Candidate[]) {
   const fast: Candidate[] = [];
   const seen: number[] = [];
   for (const [sellerId, group] of groupBy(candidates, (c) => c.seller.seller_id)) {
-    const history = await store.invoices.keysWithHistory(
+    const prior = await store.invoices.priorUse(
       sellerId,
       group.map((c) => c.doc.accessKey),
-    );
-    const taken = await store.invoices.takenNumbers(
-      sellerId,
       group.map((c) => c.doc.number),
     );
     const seenKeys = new Set<string>();
@@ -259,8 +258,8 @@ async function partition(store: Store, candidates: Candidate[]) {
     for (const c of group) {
       const number = `${c.doc.model}/${c.doc.series}/${c.doc.number}`;
       const known =
-        history.has(c.doc.accessKey) ||
-        taken.has(number) ||
+        prior.keys.has(c.doc.accessKey) ||
+        prior.numbers.has(number) ||
         seenKeys.has(c.doc.accessKey) ||
         seenNumbers.has(number);
       if (known) seen.push(c.index);
@@ -272,7 +271,7 @@ async function partition(store: Store, candidates: Candidate[]) {
   return { fast, seen };
 }
 
-/** One multi-row insert; returns the indexes to retry carefully if a concurrent writer won a key. */
+/** One insert statement (atomic); returns the indexes to retry carefully if a concurrent writer won a key. */
 async function insertFast(
   ctx: BatchContext,
   fast: Candidate[],
@@ -291,7 +290,7 @@ async function insertFast(
     };
   });
   try {
-    await ctx.store.transaction((tx) => tx.invoices.insertMany(rows));
+    await ctx.store.invoices.insertMany(rows);
   } catch (err) {
     if (!(err instanceof UniqueViolationError)) throw err;
     return fast.map((c) => c.index);

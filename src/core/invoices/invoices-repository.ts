@@ -24,12 +24,22 @@ export interface InvoicesRepository {
     accessKey: string,
   ): Promise<{ invoice_id: string; access_key: string }[]>;
   insert(invoice: NewInvoice): Promise<void>;
-  /** Many new invoices in a few statements (the batch ingestion fast path). */
+  /**
+   * Hints that these documents are about to be inserted: the store may start preparing them
+   * (compressing, on another thread) so that it overlaps what comes before insertMany.
+   */
+  stageDocuments(xmls: Uint8Array[]): void;
+  /** New invoices with their documents, all or none (the batch ingestion fast path). */
   insertMany(invoices: NewInvoice[]): Promise<void>;
-  /** Of these keys, the ones that already have an invoice or an event. */
-  keysWithHistory(sellerId: string, keys: string[]): Promise<Set<string>>;
-  /** `model/series/number` triples already stored among these numbers. */
-  takenNumbers(sellerId: string, numbers: string[]): Promise<Set<string>>;
+  /**
+   * Of these keys, the ones that already have an invoice or an event; of these numbers, the
+   * `model/series/number` triples already stored.
+   */
+  priorUse(
+    sellerId: string,
+    keys: string[],
+    numbers: string[],
+  ): Promise<{ keys: Set<string>; numbers: Set<string> }>;
   /** Updates the invoice's fields, and its document when `xml` is given. */
   replaceDocument(
     sellerId: string,

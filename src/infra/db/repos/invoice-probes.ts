@@ -14,24 +14,23 @@ function each(values: string[]) {
   return sql`jsonb_array_elements_text(${JSON.stringify(values)}::jsonb) as k(value)`;
 }
 
-/** Which of `keys` the seller already has, as an invoice or as an event waiting for one. */
-export function keysWithHistoryQuery(sellerId: string, keys: string[]) {
-  return sql<{ access_key: string }>`
-    select i.access_key from ${each(keys)}
+/**
+ * Which of `keys` the seller already has, as an invoice or as an event waiting for one (`key`), and
+ * which of `numbers` its invoices hold, as `model/series/number` (`number`, any model and series).
+ */
+export function priorUseQuery(sellerId: string, keys: string[], numbers: string[]) {
+  return sql<{ kind: 'key' | 'number'; value: string }>`
+    select 'key' as kind, i.access_key as value from ${each(keys)}
     cross join lateral (
       select access_key from invoices where seller_id = ${sellerId} and access_key = k.value offset 0
     ) i
     union all
-    select e.access_key from ${each(keys)}
+    select 'key', e.access_key from ${each(keys)}
     cross join lateral (
       select access_key from nfe_events where seller_id = ${sellerId} and access_key = k.value limit 1
-    ) e`;
-}
-
-/** The seller's invoices holding one of `numbers` (any model and series). */
-export function takenNumbersQuery(sellerId: string, numbers: string[]) {
-  return sql<{ model: string; series: string; number: string }>`
-    select i.model, i.series, i.number from ${each([...new Set(numbers)])}
+    ) e
+    union all
+    select 'number', i.model || '/' || i.series || '/' || i.number from ${each([...new Set(numbers)])}
     cross join lateral (
       select model, series, number from invoices where seller_id = ${sellerId} and number = k.value offset 0
     ) i`;

@@ -1,4 +1,4 @@
-import { type Insertable, sql } from 'kysely';
+import { sql } from 'kysely';
 import {
   type EventRecord,
   type InvoiceCursor,
@@ -16,21 +16,20 @@ import type {
 } from '../../../core/invoices/listing-rendering.js';
 import type { DeflatedBytes } from '../../../core/ports/archives.js';
 import type { Db } from '../database.js';
-import type { InvoicesTable } from '../schema.js';
-import { keysWithHistoryQuery, takenNumbersQuery } from './invoice-probes.js';
+import { insertInvoicesQuery } from './invoice-inserts.js';
+import { priorUseQuery } from './invoice-probes.js';
 import { epochMs, filtered } from './invoice-scan.js';
 import { ListingPages } from './listing-pages.js';
 import {
   base64Of,
   bytesParam,
-  deflateDocuments,
   deflatedColumns,
+  deflatedDocuments,
+  stageDocuments,
   storedBytes,
   storedDocumentColumns,
   storedEntry,
 } from './stored-documents.js';
-
-type InvoiceInsert = Insertable<InvoicesTable>;
 
 /** Event columns but the document itself (read back only by an operator, never on a hot path). */
 const EVENT_COLUMNS = [
@@ -102,58 +101,22 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
     return this.insertMany([invoice]);
   }
 
+  stageDocuments(xmls: Uint8Array[]): void {
+    stageDocuments(xmls);
+  }
+
   async insertMany(invoices: NewInvoice[]): Promise<void> {
     if (!invoices.length) return;
-    // Deflated on the other core while PostgreSQL inserts the invoices.
-    const deflating = deflateDocuments(invoices.map((r) => r.xml));
-    deflating.catch(() => {}); // awaited below, unless the first insert fails
-    await this.db
-      .insertInto('invoices')
-      .values(
-        invoices.map(
-          (r) =>
-            ({ ...invoiceRow(r.record), listing: r.listing ?? null }) as ReturnType<typeof invoiceRow> &
-              InvoiceInsert,
-        ),
-      )
-      .execute();
-    const deflated = await deflating;
-    await this.db
-      .insertInto('invoice_documents')
-      .values(
-        invoices.map((r, i) => ({
-          seller_id: r.record.seller_id,
-          invoice_id: r.record.invoice_id,
-          ...deflatedColumns(deflated[i] as DeflatedBytes),
-        })),
-      )
-      .execute();
-    const txs = invoices.flatMap((r) =>
-      r.transactions.map((t) => ({
-        seller_id: r.record.seller_id,
-        name: t.name,
-        value: t.id,
-        invoice_id: r.record.invoice_id,
-      })),
-    );
-    if (txs.length)
-      await this.db
-        .insertInto('invoice_transactions')
-        .values(txs)
-        .onConflict((oc) => oc.doNothing())
-        .execute();
+    const deflated = await deflatedDocuments(invoices.map((r) => r.xml));
+    await insertInvoicesQuery(invoices, deflated).execute(this.db);
   }
 
-  async keysWithHistory(sellerId: string, keys: string[]): Promise<Set<string>> {
-    if (!keys.length) return new Set();
-    const found = await keysWithHistoryQuery(sellerId, keys).execute(this.db);
-    return new Set(found.rows.map((r) => r.access_key));
-  }
-
-  async takenNumbers(sellerId: string, numbers: string[]): Promise<Set<string>> {
-    if (!numbers.length) return new Set();
-    const found = await takenNumbersQuery(sellerId, numbers).execute(this.db);
-    return new Set(found.rows.map((r) => `${r.model}/${r.series}/${r.number}`));
+  async priorUse(sellerId: string, keys: string[], numbers: string[]) {
+    const found = { keys: new Set<string>(), numbers: new Set<string>() };
+    if (!keys.length && !numbers.length) return found;
+    for (const r of (await priorUseQuery(sellerId, keys, numbers).execute(this.db)).rows)
+      (r.kind === 'key' ? found.keys : found.numbers).add(r.value);
+    return found;
   }
 
   async replaceDocument(
@@ -169,7 +132,7 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .where('invoice_id', '=', invoiceId)
       .execute();
     if (xml) {
-      const [deflated] = await deflateDocuments([xml]);
+      const [deflated] = await deflatedDocuments([xml]);
       await this.db
         .updateTable('invoice_documents')
         .set(deflatedColumns(deflated as DeflatedBytes))

@@ -49,8 +49,33 @@ export function bytesParam(bytes: Uint8Array) {
 }
 
 /** Deflates documents for storage, on the deflate thread, in order. */
-export function deflateDocuments(xmls: Uint8Array[]): Promise<DeflatedBytes[]> {
+function deflateDocuments(xmls: Uint8Array[]): Promise<DeflatedBytes[]> {
   return deflateThread.deflate(xmls, DOCUMENT_LEVEL);
+}
+
+/** Documents whose deflating started ahead of their insert (stageDocuments), by their bytes. */
+const staged = new WeakMap<Uint8Array, Promise<DeflatedBytes>>();
+
+/** Starts deflating documents about to be inserted, so it overlaps whatever comes before the insert. */
+export function stageDocuments(xmls: Uint8Array[]): void {
+  const fresh = xmls.filter((x) => !staged.has(x));
+  if (!fresh.length) return;
+  const all = deflateDocuments(fresh);
+  for (const [i, x] of fresh.entries()) {
+    const one = all.then((d) => d[i] as DeflatedBytes);
+    one.catch(() => {}); // awaited by deflatedDocuments, unless the documents are never inserted
+    staged.set(x, one);
+  }
+}
+
+/** The documents deflated: staged ones as staged, the others in one batch. */
+export async function deflatedDocuments(xmls: Uint8Array[]): Promise<DeflatedBytes[]> {
+  stageDocuments(xmls);
+  try {
+    return await Promise.all(xmls.map((x) => staged.get(x) as Promise<DeflatedBytes>));
+  } finally {
+    for (const x of xmls) staged.delete(x);
+  }
 }
 
 /** The columns that store a deflated document. */
