@@ -57,6 +57,7 @@ describe('listing keys and rendering versions', () => {
     for (const order of ['asc', 'desc'] as const) {
       for (const limit of [1, 3, 7, 16, 200]) {
         let after: InvoiceCursor | undefined;
+        const signatures = new Set<string>();
         for (;;) {
           const rows = await invoices.listingPage(filter, order, limit + 1, after);
           const page = rows.slice(0, limit);
@@ -71,6 +72,10 @@ describe('listing keys and rendering versions', () => {
             last: keys.last,
           });
           expect(stored).toEqual({ ...keys, renderings: page.map((r) => r.listing) });
+          // The same page read twice has one signature; another page of the walk has another.
+          expect(stored.signature).toBe(keys.signature);
+          expect(signatures.has(keys.signature)).toBe(false);
+          signatures.add(keys.signature);
           expect(keys.ids).toEqual(page.map((r) => r.invoice_id));
           expect(keys.versions).toEqual(page.map((r) => r.listing_version));
           seen.push(...keys.versions);
@@ -93,12 +98,25 @@ describe('listing keys and rendering versions', () => {
       end: new Date('1991-01-01T00:00:00Z'),
     };
     expect(await invoices.listingKeys(none, 'desc', 5, undefined)).toEqual({
+      signature: '/',
       ids: [],
       versions: [],
       more: false,
       last: undefined,
     });
     expect((await invoices.listingRenderings(none, 'desc', 5, undefined)).renderings).toEqual([]);
+    // A new version of one invoice of a page (or of the one read beyond it) is a new signature.
+    const before = await invoices.listingKeys(filter, 'desc', 3, undefined);
+    const beyond = (await invoices.listingKeys(filter, 'desc', 4, undefined)).ids[3] as string;
+    for (const invoiceId of [before.ids[1] as string, beyond]) {
+      const signature = (await invoices.listingKeys(filter, 'desc', 3, undefined)).signature;
+      await sql`update invoices set listing_version = listing_version + 1 where invoice_id = ${invoiceId}`.execute(
+        t.db.database.db,
+      );
+      const after = await invoices.listingKeys(filter, 'desc', 3, undefined);
+      expect(after.ids).toEqual(before.ids);
+      expect(after.signature).not.toBe(signature);
+    }
   });
 
   it('gives no renderings for a page where one is not stored, or holds the boundary character', async () => {

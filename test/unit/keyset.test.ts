@@ -63,4 +63,24 @@ describe('keyset pager', () => {
       expect(() => keyset.resume(altered, 'nextToken', () => true)).toThrow(InvalidInputError);
     expect(keyset.resume(token, 'nextToken', () => true)).toEqual({ ...scope, size: 2, after: 2 });
   });
+
+  it('checks tokens it signed or checked before as strictly, and those signed before thousands of others', () => {
+    const tokens = new PageTokens(Buffer.from('k'.repeat(32)));
+    const first = tokens.sign({ op: 'list', after: 0 });
+    const [body, mac] = first.split('.') as [string, string];
+    const other = tokens.sign({ op: 'list', after: 1 });
+    const otherMac = other.split('.')[1] as string;
+    for (let round = 0; round < 2; round++) {
+      expect(tokens.verify(first)).toEqual({ op: 'list', after: 0 });
+      // A body seen before with another token's signature, or its own signature altered.
+      for (const forged of [
+        `${body}.${otherMac}`,
+        `${body}.${mac.slice(0, -1)}${mac.at(-1) === 'A' ? 'B' : 'A'}`,
+      ])
+        expect(() => tokens.verify(forged)).toThrow(InvalidInputError);
+    }
+    for (let i = 2; i < 6000; i++) tokens.sign({ op: 'list', after: i });
+    expect(tokens.verify(first)).toEqual({ op: 'list', after: 0 });
+    expect(new PageTokens(Buffer.from('j'.repeat(32))).sign({ op: 'list', after: 0 })).not.toBe(first);
+  });
 });

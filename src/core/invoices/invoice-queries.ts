@@ -204,7 +204,7 @@ export class InvoiceQueries {
    * The same page as `getInvoices`, each invoice as the registered ListingRendering renders it,
    * joined by its separator. When this process may keep the page (see RenderingCache), the store
    * is asked for the page's ids and rendering versions alone, and kept renderings at those
-   * versions are joined here; when one is missing, the store gives the page again with its
+   * versions are joined here (a page kept joined under the same ids and versions is served as is); when one is missing, the store gives the page again with its
    * renderings, which are kept for the next time. Otherwise (a seller whose pages keep missing,
    * as in a walk through invoices read once) the store joins the renderings itself. A page where
    * one has none stored is read row by row, the missing ones rendered (and their renderings stored).
@@ -218,15 +218,17 @@ export class InvoiceQueries {
       page.more && page.last ? this.keyset.cursor(q.paging, page.last) : undefined;
     if (this.renderings.worthAsking(scope.sellerId)) {
       const keys = await this.store.invoices.listingKeys(q.filter, q.order, size, after);
-      const kept = await this.fillHoles(scope.sellerId, keys);
-      this.renderings.asked(scope.sellerId, kept !== undefined);
-      if (kept) return { joined: kept.join(rendering.separator), cursor: cursor(keys) };
+      const whole = this.renderings.joined(keys.signature);
+      const kept = whole === undefined ? await this.fillHoles(scope.sellerId, keys) : undefined;
+      this.renderings.asked(scope.sellerId, whole !== undefined || kept !== undefined);
+      if (whole !== undefined) return { joined: whole, cursor: cursor(keys) };
+      if (kept) return { joined: this.joinKept(keys, kept), cursor: cursor(keys) };
       const stored = await this.store.invoices.listingRenderings(q.filter, q.order, size, after);
       if (stored.renderings) {
         for (const [i, text] of stored.renderings.entries()) {
           this.renderings.keep(stored.ids[i] as string, stored.versions[i] as number, text);
         }
-        return { joined: stored.renderings.join(rendering.separator), cursor: cursor(stored) };
+        return { joined: this.joinKept(stored, stored.renderings), cursor: cursor(stored) };
       }
     } else {
       const stored = await this.store.invoices.joinedListingPage(
@@ -260,6 +262,13 @@ export class InvoiceQueries {
       this.renderings.keep(r.invoice_id, r.listing_version, text);
     }
     return { joined: items.join(rendering.separator), cursor: page.cursor };
+  }
+
+  /** A page's renderings joined, and kept so under the page's signature. */
+  private joinKept(keys: ListingKeys, texts: string[]): string {
+    const joined = texts.join((this.rendering as ListingRendering).separator);
+    this.renderings.keepJoined(keys.signature, joined);
+    return joined;
   }
 
   /**

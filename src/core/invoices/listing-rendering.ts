@@ -29,6 +29,11 @@ export interface ListingRow {
 
 /** A page of the listing as the index holds it without the renderings: ids and their versions. */
 export interface ListingKeys {
+  /**
+   * The page's ids and versions (and the id read beyond it) as one string: two pages with the same
+   * signature hold the same renderings in the same order.
+   */
+  signature: string;
   /** The page's invoice ids, in listing order. */
   ids: string[];
   /** The current rendering version of each id. */

@@ -8,6 +8,9 @@ function own(s: string): string {
   return ` ${s}`.slice(1);
 }
 
+/** Joined pages kept besides the renderings (see RenderingCache.pages). */
+const KEPT_PAGES = 64;
+
 /**
  * Listing renderings kept in memory, each under the version the store gave it (migrations/0012
  * raises an invoice's version whenever a column its rendering shows changes). A page's statement
@@ -18,6 +21,11 @@ function own(s: string): string {
  */
 export class RenderingCache {
   private readonly kept = new Map<string, { version: number; text: string }>();
+  /**
+   * Whole pages joined, by signature (ids and versions, see ListingKeys): a page polled again is
+   * one lookup instead of one per invoice and a join. A few pages only (~34 KB each).
+   */
+  private readonly pages = new Map<string, string>();
   /** Per seller, pages missed in a row and pages read since the store was last asked. */
   private readonly misses = new Map<string, { streak: number; skipped: number }>();
 
@@ -39,6 +47,19 @@ export class RenderingCache {
       else holes++;
     }
     return { texts, holes };
+  }
+
+  /** The page of this signature as joined before, if kept. */
+  joined(signature: string): string | undefined {
+    return this.pages.get(signature);
+  }
+
+  /** Keeps a page joined under its signature. */
+  keepJoined(signature: string, joined: string): void {
+    if (this.capacity === 0) return;
+    this.pages.delete(signature);
+    this.pages.set(own(signature), joined);
+    if (this.pages.size > KEPT_PAGES) this.pages.delete(this.pages.keys().next().value as string);
   }
 
   keep(invoiceId: string, version: number, text: string): void {

@@ -1,12 +1,22 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { InvalidInputError } from '../errors.js';
 
+/** Signatures kept (a few hundred bytes each). */
+const KEPT_MACS = 4096;
+
 /**
  * Opaque, URL-safe, tamper-evident page tokens: base64url(JSON) + "." + base64url(HMAC-SHA256).
  * The payload binds the token to its seller, its operation and the filters of the first call,
  * and carries the keyset position. Nothing in it is secret; it only must not be forged.
  */
 export class PageTokens {
+  /**
+   * Signatures of bodies signed or checked lately: a poller's tokens come back again and again,
+   * and a page's request computed two HMACs (its token's and the next one's) each time. Bounded;
+   * an entry is the signature of its body whoever asked, so keeping forged bodies grants nothing.
+   */
+  private readonly macs = new Map<string, string>();
+
   constructor(private readonly key: Buffer) {}
 
   sign<T extends object>(payload: T): string {
@@ -34,6 +44,12 @@ export class PageTokens {
   }
 
   private mac(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
+    let mac = this.macs.get(body);
+    if (mac === undefined) {
+      mac = createHmac('sha256', this.key).update(body).digest('base64url');
+      if (this.macs.size >= KEPT_MACS) this.macs.delete(this.macs.keys().next().value as string);
+      this.macs.set(body, mac);
+    }
+    return mac;
   }
 }

@@ -39,6 +39,18 @@ describe('rendering cache', () => {
     expect(none.size).toBe(0);
   });
 
+  it('keeps a few whole pages by signature, the oldest going first, and none at capacity 0', () => {
+    const cache = new RenderingCache(10);
+    for (let i = 0; i < 70; i++) cache.keepJoined(`ids${i}/versions`, `page ${i}`);
+    expect(cache.joined('ids69/versions')).toBe('page 69');
+    expect(cache.joined('ids6/versions')).toBe('page 6');
+    expect(cache.joined('ids5/versions')).toBeUndefined();
+    expect(cache.joined('ids69/versions2')).toBeUndefined();
+    const none = new RenderingCache(0);
+    none.keepJoined('a/1', 'page');
+    expect(none.joined('a/1')).toBeUndefined();
+  });
+
   it('asks less and less often for a seller whose pages keep missing, and again at once after a hit', () => {
     const cache = new RenderingCache(10);
     const asks = (n: number) =>

@@ -97,8 +97,7 @@ export class ListingPages {
     limit: number,
     after: InvoiceCursor | undefined,
   ): Promise<ListingKeys> {
-    const { row: _, ...keys } = await this.keysRow(this.keyPages, false, f, order, limit, after);
-    return keys;
+    return (await this.keysRow(this.keyPages, false, f, order, limit, after)).keys;
   }
 
   async renderings(
@@ -107,12 +106,14 @@ export class ListingPages {
     limit: number,
     after: InvoiceCursor | undefined,
   ): Promise<ListingRenderings> {
-    const { row, ...keys } = await this.keysRow(this.renderingPages, true, f, order, limit, after);
-    if (row.stored < row.n) return { ...keys, renderings: null };
+    const { row, keys } = await this.keysRow(this.renderingPages, true, f, order, limit, after);
+    // Assigned onto the keys themselves: a copy would read (and split) the lazy ids and versions.
+    const page = (renderings: string[] | null) => Object.assign(keys, { renderings });
+    if (row.stored < row.n) return page(null);
     // Told apart by a character JSON never leaves unescaped; one that holds it is read row by row.
     const renderings = row.n ? (row.joined ?? '').split(BOUNDARY) : [];
-    if (renderings.length !== row.n) return { ...keys, renderings: null };
-    return { ...keys, renderings: renderings.slice(0, keys.ids.length) };
+    if (renderings.length !== row.n) return page(null);
+    return page(renderings.slice(0, keys.ids.length));
   }
 
   /**
@@ -153,9 +154,25 @@ export class ListingPages {
     const [row] = (await this.db.executeQuery(query)).rows;
     if (!row) throw new Error('an aggregate answered no row');
     const n = Math.min(row.n, limit);
-    const ids: string[] = new Array(n);
-    for (let i = 0; i < n; i++) ids[i] = (row.ids as string).slice(i * UUID_LENGTH, (i + 1) * UUID_LENGTH);
-    const versions = n ? (row.versions as string).split(',', n).map(Number) : [];
-    return { ids, versions, ...pageEnd(row, limit), row };
+    const text = { ids: row.ids ?? '', versions: row.versions ?? '' };
+    // Split on first use: a page whose signature is kept whole never needs them.
+    let ids: string[] | undefined;
+    let versions: number[] | undefined;
+    const keys = {
+      signature: `${text.ids}/${text.versions}`,
+      get ids(): string[] {
+        if (ids === undefined) {
+          ids = new Array(n);
+          for (let i = 0; i < n; i++) ids[i] = text.ids.slice(i * UUID_LENGTH, (i + 1) * UUID_LENGTH);
+        }
+        return ids;
+      },
+      get versions(): number[] {
+        versions ??= n ? text.versions.split(',', n).map(Number) : [];
+        return versions;
+      },
+      ...pageEnd(row, limit),
+    };
+    return { keys, row };
   }
 }
