@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INVOICE_COLUMNS } from '../../src/infra/db/repos/invoice-inserts.js';
 import { priorUseQuery } from '../../src/infra/db/repos/invoice-probes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { createSeller, invoiceXml, type Seller } from '../support/fixtures.js';
@@ -117,6 +118,14 @@ describe('invoice integrity without child foreign keys', () => {
       t.db.database.db,
     );
     expect(stored.rows[0]?.n).toBe(199);
+  });
+
+  it('writes every column of an invoice when inserting new ones (all but the version, which starts at 0)', async () => {
+    const columns = await sql<{ name: string }>`
+      select column_name as name from information_schema.columns
+      where table_name = 'invoices' and table_schema = current_schema()`.execute(t.db.database.db);
+    const written = INVOICE_COLUMNS.map(([name]) => name as string);
+    expect([...written, 'listing_version'].sort()).toEqual(columns.rows.map((r) => r.name).sort());
   });
 
   it('checks keys and numbers with one index probe each, not a scan of the seller, on a store never analyzed', async () => {

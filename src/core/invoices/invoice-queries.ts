@@ -204,8 +204,9 @@ export class InvoiceQueries {
    * The same page as `getInvoices`, each invoice as the registered ListingRendering renders it,
    * joined by its separator. When this process may keep the page (see RenderingCache), the store
    * is asked for the page's ids and rendering versions alone, and kept renderings at those
-   * versions are joined here (a page kept joined under the same ids and versions is served as is); when one is missing, the store gives the page again with its
-   * renderings, which are kept for the next time. Otherwise (a seller whose pages keep missing,
+   * versions are joined here (a page kept joined under the same ids and versions is served as
+   * is); when one is missing, the store gives the page again with its renderings, which are kept
+   * for the next time. Otherwise (a seller whose pages keep missing,
    * as in a walk through invoices read once) the store joins the renderings itself. A page where
    * one has none stored is read row by row, the missing ones rendered (and their renderings stored).
    */

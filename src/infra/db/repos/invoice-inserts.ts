@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import type { NewInvoice } from '../../../core/invoices/invoice-records.js';
 import type { DeflatedBytes } from '../../../core/ports/archives.js';
 import { PREPARED } from '../prepared-statements.js';
+import type { InvoicesTable } from '../schema.js';
 
 /** The invoice columns an insert writes, with their types (listing_version keeps its default). */
-const INVOICE_COLUMNS = [
+export const INVOICE_COLUMNS = [
   ['seller_id', 'uuid'],
   ['invoice_id', 'uuid'],
   ['access_key', 'text'],
@@ -30,7 +31,7 @@ const INVOICE_COLUMNS = [
   ['created_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
   ['listing', 'text'],
-] as const;
+] as const satisfies readonly (readonly [keyof InvoicesTable, string])[];
 
 /** What travels beside an invoice's columns: its transaction ids and its deflated document. */
 const EXTRA_COLUMNS = [
