@@ -1,3 +1,5 @@
+import { setBounded } from '../bounded-map.js';
+
 /**
  * A copy of the string that owns its characters. Ids and renderings arrive as slices of a page's
  * strings, and V8 keeps a slice's whole parent alive: one kept rendering would hold its page's
@@ -57,16 +59,12 @@ export class RenderingCache {
   /** Keeps a page joined under its signature. */
   keepJoined(signature: string, joined: string): void {
     if (this.capacity === 0) return;
-    this.pages.delete(signature);
-    this.pages.set(own(signature), joined);
-    if (this.pages.size > KEPT_PAGES) this.pages.delete(this.pages.keys().next().value as string);
+    setBounded(this.pages, own(signature), joined, KEPT_PAGES);
   }
 
   keep(invoiceId: string, version: number, text: string): void {
     if (this.capacity === 0) return;
-    this.kept.delete(invoiceId);
-    this.kept.set(own(invoiceId), { version, text: own(text) });
-    if (this.kept.size > this.capacity) this.kept.delete(this.kept.keys().next().value as string);
+    setBounded(this.kept, own(invoiceId), { version, text: own(text) }, this.capacity);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { setBounded } from '../bounded-map.js';
 import { InvalidInputError } from '../errors.js';
 
 /** Signatures kept (a few hundred bytes each). */
@@ -47,8 +48,7 @@ export class PageTokens {
     let mac = this.macs.get(body);
     if (mac === undefined) {
       mac = createHmac('sha256', this.key).update(body).digest('base64url');
-      if (this.macs.size >= KEPT_MACS) this.macs.delete(this.macs.keys().next().value as string);
-      this.macs.set(body, mac);
+      setBounded(this.macs, body, mac, KEPT_MACS);
     }
     return mac;
   }
