@@ -206,9 +206,9 @@ export class InvoiceQueries {
    * is asked for the page's ids and rendering versions alone, and kept renderings at those
    * versions are joined here (a page kept joined under the same ids and versions is served as
    * is); when one is missing, the store gives the page again with its renderings, which are kept
-   * for the next time. Otherwise (a seller whose pages keep missing,
-   * as in a walk through invoices read once) the store joins the renderings itself. A page where
-   * one has none stored is read row by row, the missing ones rendered (and their renderings stored).
+   * for the next time. Otherwise (a seller whose pages keep missing, as in a walk through invoices
+   * read once) the store joins the renderings itself. A page where one has none stored is read row
+   * by row, the missing ones rendered (and their renderings stored).
    */
   async renderedInvoices(scope: SellerScope, input: GetInvoicesInput): Promise<JoinedPage> {
     const rendering = this.rendering;
@@ -219,17 +219,16 @@ export class InvoiceQueries {
       page.more && page.last ? this.keyset.cursor(q.paging, page.last) : undefined;
     if (this.renderings.worthAsking(scope.sellerId)) {
       const keys = await this.store.invoices.listingKeys(q.filter, q.order, size, after);
-      const whole = this.renderings.joined(keys.signature);
-      const kept = whole === undefined ? await this.fillHoles(scope.sellerId, keys) : undefined;
-      this.renderings.asked(scope.sellerId, whole !== undefined || kept !== undefined);
-      if (whole !== undefined) return { joined: whole, cursor: cursor(keys) };
-      if (kept) return { joined: this.joinKept(keys, kept), cursor: cursor(keys) };
+      const kept = await this.keptPage(scope.sellerId, keys, rendering.separator);
+      this.renderings.asked(scope.sellerId, kept !== undefined);
+      if (kept !== undefined) return { joined: kept, cursor: cursor(keys) };
       const stored = await this.store.invoices.listingRenderings(q.filter, q.order, size, after);
       if (stored.renderings) {
         for (const [i, text] of stored.renderings.entries()) {
           this.renderings.keep(stored.ids[i] as string, stored.versions[i] as number, text);
         }
-        return { joined: this.joinKept(stored, stored.renderings), cursor: cursor(stored) };
+        const joined = this.joinKept(stored, stored.renderings, rendering.separator);
+        return { joined, cursor: cursor(stored) };
       }
     } else {
       const stored = await this.store.invoices.joinedListingPage(
@@ -265,9 +264,17 @@ export class InvoiceQueries {
     return { joined: items.join(rendering.separator), cursor: page.cursor };
   }
 
+  /** The page from memory: kept whole under its signature, or joined from kept renderings. */
+  private async keptPage(sellerId: string, keys: ListingKeys, separator: string) {
+    const whole = this.renderings.joined(keys.signature);
+    if (whole !== undefined) return whole;
+    const texts = await this.fillHoles(sellerId, keys);
+    return texts && this.joinKept(keys, texts, separator);
+  }
+
   /** A page's renderings joined, and kept so under the page's signature. */
-  private joinKept(keys: ListingKeys, texts: string[]): string {
-    const joined = texts.join((this.rendering as ListingRendering).separator);
+  private joinKept(keys: ListingKeys, texts: string[], separator: string): string {
+    const joined = texts.join(separator);
     this.renderings.keepJoined(keys.signature, joined);
     return joined;
   }
