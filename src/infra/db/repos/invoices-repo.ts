@@ -9,11 +9,6 @@ import {
   type NewInvoice,
 } from '../../../core/invoices/invoice-records.js';
 import type { InvoicesRepository } from '../../../core/invoices/invoices-repository.js';
-import type {
-  JoinedListing,
-  ListingKeys,
-  ListingRenderings,
-} from '../../../core/invoices/listing-rendering.js';
 import type { DeflatedBytes } from '../../../core/ports/archives.js';
 import type { Db } from '../database.js';
 import { insertInvoicesQuery } from './invoice-inserts.js';
@@ -171,36 +166,21 @@ export class KyselyInvoicesRepository implements InvoicesRepository {
       .execute();
   }
 
-  listingPage(f: InvoiceFilter, order: 'asc' | 'desc', limit: number, after?: InvoiceCursor) {
-    return this.listing.rows(f, order, limit, after);
+  // The listing index's page statements live in ListingPages; the port's names delegate to them.
+  listingPage(...args: Parameters<ListingPages['rows']>) {
+    return this.listing.rows(...args);
   }
 
-  joinedListingPage(
-    f: InvoiceFilter,
-    order: 'asc' | 'desc',
-    limit: number,
-    after: InvoiceCursor | undefined,
-    separator: string,
-  ): Promise<JoinedListing> {
-    return this.listing.joined(f, order, limit, after, separator);
+  joinedListingPage(...args: Parameters<ListingPages['joined']>) {
+    return this.listing.joined(...args);
   }
 
-  listingKeys(
-    f: InvoiceFilter,
-    order: 'asc' | 'desc',
-    limit: number,
-    after: InvoiceCursor | undefined,
-  ): Promise<ListingKeys> {
-    return this.listing.keys(f, order, limit, after);
+  listingKeys(...args: Parameters<ListingPages['keys']>) {
+    return this.listing.keys(...args);
   }
 
-  listingRenderings(
-    f: InvoiceFilter,
-    order: 'asc' | 'desc',
-    limit: number,
-    after: InvoiceCursor | undefined,
-  ): Promise<ListingRenderings> {
-    return this.listing.renderings(f, order, limit, after);
+  listingRenderings(...args: Parameters<ListingPages['renderings']>) {
+    return this.listing.renderings(...args);
   }
 
   storedListings(sellerId: string, invoiceIds: string[]) {
