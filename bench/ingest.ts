@@ -6,7 +6,7 @@ import { readNfeDocument } from '../src/core/nfe/read.js';
 import { loadConfig } from '../src/main/config.js';
 import { createDeps } from '../src/main/deps.js';
 import { freshDatabase } from './dataset.js';
-import { fmt } from './lib.js';
+import { cpuMsOf, fmt } from './lib.js';
 
 export interface IngestResult {
   label: string;
@@ -16,6 +16,9 @@ export interface IngestResult {
   /** docs/s of the first and the last tenth of the documents. */
   firstTenth: number;
   lastTenth: number;
+  /** CPU time per document while ingesting: this process (every thread) and PostgreSQL's processes. */
+  nodeCpuUs: number;
+  postgresCpuUs: number;
 }
 
 /**
@@ -23,7 +26,8 @@ export interface IngestResult {
  * number checks, storage; batches of the demo generator, dates in random order) into an empty
  * store, one seller, autovacuum off and no ANALYZE: the rate of the first tenth against the last.
  * The same documents are parsed and validated alone just before each batch is ingested, as the
- * ceiling (`parse-only`). XML generation is not timed.
+ * ceiling (`parse-only`). XML generation is not timed. CPU time per document is counted too, for
+ * this process (all its threads) and for PostgreSQL's processes on this machine (from /proc).
  */
 export async function benchIngest(
   serverUrl: string,
@@ -57,15 +61,21 @@ export async function benchIngest(
     });
     const batches: { docs: number; ms: number }[] = [];
     let parseMs = 0;
+    const cpu = { node: 0, postgres: 0 };
     const sink: DemoSink = {
       ingestMany: async (items) => {
         if (!items.length) return [];
         let t0 = performance.now();
         for (const item of items) readNfeDocument(item.bytes, { maxBytes: 5_242_880 });
         parseMs += performance.now() - t0;
+        const postgres = cpuMsOf('postgres'); // outside the timing: it reads /proc
+        const node = process.cpuUsage();
         t0 = performance.now();
         const results = await deps.services.ingest.ingestMany(items);
         batches.push({ docs: items.length, ms: performance.now() - t0 });
+        const used = process.cpuUsage(node);
+        cpu.node += (used.user + used.system) / 1000;
+        cpu.postgres += cpuMsOf('postgres') - postgres;
         return results.map((r) =>
           r.ok
             ? { ok: true, status: r.result.invoice?.status ?? 'PENDING' }
@@ -90,6 +100,8 @@ export async function benchIngest(
       parseSeconds: parseMs / 1000,
       firstTenth: rate(batches.slice(0, tenth)),
       lastTenth: rate(batches.slice(-tenth)),
+      nodeCpuUs: (cpu.node * 1000) / total,
+      postgresCpuUs: (cpu.postgres * 1000) / total,
     };
   } finally {
     await deps.db.close();
@@ -107,6 +119,8 @@ export function ingestRows(results: IngestResult[]): string[][] {
       'first 10 %',
       'last 10 %',
       'last/first',
+      'CPU µs/doc: node',
+      'PostgreSQL',
     ],
   ];
   for (const r of results) {
@@ -121,6 +135,8 @@ export function ingestRows(results: IngestResult[]): string[][] {
       fmt(r.firstTenth),
       fmt(r.lastTenth),
       `${fmt(r.lastTenth / r.firstTenth, 2)}x`,
+      fmt(r.nodeCpuUs),
+      fmt(r.postgresCpuUs),
     ]);
   }
   return rows;

@@ -184,7 +184,7 @@ export async function createDeps(
   try {
     await migrate(database.db);
     const jobs = new JobQueue(database.db, { clock, ids });
-    const store = createStore(database.db, jobs);
+    const store = createStore(database.db, jobs, { copy: database.kind === 'postgres' });
     const signingKey = await resolveSigningKey(config, store, clock);
     const blobs = overrides.blobs ?? (await createBlobStore(config, { clock }));
     await prepareBlobStore(blobs);

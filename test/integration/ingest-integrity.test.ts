@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { InvoiceRecord } from '../../src/core/invoices/invoice-records.js';
+import { invoiceSummary, invoiceView } from '../../src/core/invoices/invoice-view.js';
+import { spApiListingRendering } from '../../src/http/sp-api/presenters.js';
 import { INVOICE_COLUMNS } from '../../src/infra/db/repos/invoice-inserts.js';
 import { priorUseQuery } from '../../src/infra/db/repos/invoice-probes.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -118,6 +121,104 @@ describe('invoice integrity without child foreign keys', () => {
       t.db.database.db,
     );
     expect(stored.rows[0]?.n).toBe(199);
+  });
+
+  // On PostgreSQL a batch's new invoices go in by COPY (its text format escapes four characters,
+  // its binary one carries the documents), a few by one JSON statement; on PGlite always the latter.
+  it.each([5, 30])(
+    'stores every value of %i new invoices as it was read, odd characters included',
+    async (count) => {
+      const { ingest } = t.deps.services;
+      const { invoices } = t.deps.store;
+      const odd = 'a\tb\\c\nd\re \\N "f" \\x41 ç 😀';
+      const issuedAt = new Date('2026-11-19T10:00:00Z');
+      const items = Array.from({ length: count }, (_, i) => {
+        const number = 9000 + count * 100 + i;
+        const outcome = { kind: 'rejected' as const, cStat: '539', xMotivo: `Rejeicao ${odd}`, at: issuedAt };
+        return {
+          bytes: Buffer.from(
+            invoiceXml(seller.cnpj, { number, issuedAt, ...(i % 2 ? { outcome } : {}) }).xml,
+          ),
+          meta: {
+            transactionIdentifierName: 'BUSINESS_TRANSACTION_ID',
+            transactionIdentifierId: `${odd} ${i}`,
+          },
+        };
+      });
+      const results = await ingest.ingestMany(items);
+      const ids: string[] = [];
+      for (const [i, r] of results.entries()) {
+        if (!r.ok || !r.result.invoice) throw new Error(`not stored: ${JSON.stringify(r)}`);
+        expect(r.result.outcome).toBe('created');
+        const { id } = r.result.invoice;
+        ids.push(id);
+        const stored = await invoices.byId(seller.sellerId, id);
+        if (!stored) throw new Error(`invoice ${id} not found`);
+        expect(invoiceView(stored)).toEqual(r.result.invoice);
+        expect(stored.transaction_ids).toEqual([{ name: 'BUSINESS_TRANSACTION_ID', id: `${odd} ${i}` }]);
+        // XML reads a carriage return as a line feed; the transaction id (a parameter) keeps it.
+        if (i % 2) expect(stored.gov_response).toContain(odd.replace('\r', '\n'));
+        expect(Buffer.from((await invoices.document(seller.sellerId, id)) ?? [])).toEqual(items[i]?.bytes);
+        const [listing] = await invoices.storedListings(seller.sellerId, [id]);
+        expect(listing?.listing).toBe(spApiListingRendering.render(invoiceSummary(stored)));
+      }
+      const transactions = await sql<{ invoice_id: string; name: string; value: string }>`
+      select invoice_id, name, value from invoice_transactions
+      where seller_id = ${seller.sellerId} and invoice_id = any(${ids})`.execute(t.db.database.db);
+      expect(transactions.rows.sort((a, b) => ids.indexOf(a.invoice_id) - ids.indexOf(b.invoice_id))).toEqual(
+        ids.map((id, i) => ({ invoice_id: id, name: 'BUSINESS_TRANSACTION_ID', value: `${odd} ${i}` })),
+      );
+    },
+  );
+
+  it("inserts many new invoices inside the caller's transaction: none if it rolls back, all if it commits", async () => {
+    const { ingest } = t.deps.services;
+    const { store } = t.deps;
+    const items = Array.from({ length: 25 }, (_, i) => ({ bytes: doc(12_000 + i), meta }));
+    const ids = (await ingest.ingestMany(items)).map((r) => (r.ok ? (r.result.invoice?.id as string) : ''));
+    const rows = await Promise.all(
+      ids.map(async (id, i) => {
+        const record = await store.invoices.byId(seller.sellerId, id);
+        if (!record) throw new Error(`invoice ${id} not found`);
+        const [kept] = await store.invoices.storedListings(seller.sellerId, [id]);
+        return {
+          record,
+          xml: items[i]?.bytes as Buffer,
+          transactions: record.transaction_ids,
+          listing: kept?.listing,
+        };
+      }),
+    );
+    const count = async () =>
+      (
+        await sql<{ n: number; d: number; x: number }>`
+          select (select count(*)::int from invoices where seller_id = ${seller.sellerId} and invoice_id = any(${ids})) as n,
+                 (select count(*)::int from invoice_documents where seller_id = ${seller.sellerId} and invoice_id = any(${ids})) as d,
+                 (select count(*)::int from invoice_transactions where seller_id = ${seller.sellerId} and invoice_id = any(${ids})) as x`.execute(
+          t.db.database.db,
+        )
+      ).rows[0];
+    await sql`delete from invoices where seller_id = ${seller.sellerId} and invoice_id = any(${ids})`.execute(
+      t.db.database.db,
+    );
+    const oops = new Error('rolled back by the caller');
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.invoices.insertMany(rows);
+        throw oops;
+      }),
+    ).rejects.toBe(oops);
+    expect(await count()).toEqual({ n: 0, d: 0, x: 0 });
+    await store.transaction((tx) => tx.invoices.insertMany(rows));
+    expect(await count()).toEqual({ n: 25, d: 25, x: 25 });
+    for (const [i, id] of ids.entries()) {
+      const stored = await store.invoices.byId(seller.sellerId, id);
+      expect(stored && invoiceView(stored)).toEqual(invoiceView(rows[i]?.record as InvoiceRecord));
+      expect((await store.invoices.storedListings(seller.sellerId, [id]))[0]?.listing).toBe(rows[i]?.listing);
+      expect(Buffer.from((await store.invoices.document(seller.sellerId, id)) ?? [])).toEqual(
+        items[i]?.bytes,
+      );
+    }
   });
 
   it('writes every column of an invoice when inserting new ones (all but the version, which starts at 0)', async () => {

@@ -94,7 +94,7 @@ const READ_SLICE_MS = 2;
 
 /**
  * Many documents at once (bulk ZIPs, the CLI, demo data). The common case, a new invoice with no
- * history, goes in with one insert statement per chunk; event documents next to each
+ * history, goes in with one atomic insert per chunk (insertMany); event documents next to each
  * other apply together, in one transaction (see applyEvents); anything else with history (a key or
  * number seen before, an event waiting, a twin inside the chunk, a SEFAZ answer) takes the careful
  * single path.
@@ -271,7 +271,7 @@ async function partition(store: Store, candidates: Candidate[]) {
   return { fast, seen };
 }
 
-/** One insert statement (atomic); returns the indexes to retry carefully if a concurrent writer won a key. */
+/** One atomic insert (insertMany); returns the indexes to retry carefully if a concurrent writer won a key. */
 async function insertFast(
   ctx: BatchContext,
   fast: Candidate[],

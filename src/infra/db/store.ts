@@ -25,9 +25,14 @@ export function executorOf(tx: Repositories | Db): Db {
   return db;
 }
 
-function repositories(db: Db, queue: JobQueue): Repositories {
+/** What the repositories may use beyond SQL: `copy`, PostgreSQL's COPY (not PGlite's). */
+export interface StoreOptions {
+  copy?: boolean;
+}
+
+function repositories(db: Db, queue: JobQueue, options: StoreOptions): Repositories {
   const repos: Repositories = {
-    invoices: translatingErrors(new KyselyInvoicesRepository(db)),
+    invoices: translatingErrors(new KyselyInvoicesRepository(db, options.copy)),
     sellers: translatingErrors(new KyselySellersRepository(db)),
     orders: translatingErrors(new KyselyOrdersRepository(db)),
     orderInvoices: translatingErrors(new KyselyOrderInvoicesRepository(db)),
@@ -48,12 +53,12 @@ function repositories(db: Db, queue: JobQueue): Repositories {
 }
 
 /** The core's Store over Kysely: repositories on the pool, and transactions over them. */
-export function createStore(db: Db, queue: JobQueue): Store {
+export function createStore(db: Db, queue: JobQueue, options: StoreOptions = {}): Store {
   const store: Store = {
-    ...repositories(db, queue),
+    ...repositories(db, queue, options),
     transaction: async (work) => {
       try {
-        return await db.transaction().execute((trx) => work(repositories(trx, queue)));
+        return await db.transaction().execute((trx) => work(repositories(trx, queue, options)));
       } catch (err) {
         throw translateDbError(err);
       }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { NewInvoice } from '../../../core/invoices/invoice-records.js';
 import type { DeflatedBytes } from '../../../core/ports/archives.js';
+import { copyStatement } from '../copy-statements.js';
 import { PREPARED } from '../prepared-statements.js';
 import type { InvoicesTable } from '../schema.js';
 
@@ -85,4 +86,96 @@ export function insertInvoicesQuery(invoices: NewInvoice[], deflated: DeflatedBy
     };
   });
   return sql`${HEAD}${JSON.stringify(rows)}${TAIL}${PREPARED}`;
+}
+
+/** A value in COPY's text format: `\N` for null, backslash escapes for the four special characters. */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text =
+    value instanceof Date
+      ? value.toISOString()
+      : typeof value === 'object'
+        ? JSON.stringify(value)
+        : String(value);
+  return text.replace(SPECIALS, (c) => ESCAPES[c] as string);
+}
+const SPECIALS = /[\\\n\r\t]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+const uuidBytes = (uuid: string) => Buffer.from(uuid.replaceAll('-', ''), 'hex');
+
+/** COPY's binary format: signature, flags and header extension length, then the tuples, then -1. */
+const BINARY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+const BINARY_TRAILER = Buffer.from([0xff, 0xff]);
+
+/**
+ * The documents in COPY's binary format: the deflated bytes go as they are (no base64 or hex to
+ * write and decode) next to two uuids and two integers.
+ */
+function documentsData(invoices: NewInvoice[], deflated: DeflatedBytes[]): Buffer {
+  const parts: Uint8Array[] = [BINARY_HEADER];
+  for (const [i, r] of invoices.entries()) {
+    const d = deflated[i] as DeflatedBytes;
+    const head = Buffer.alloc(2 + 3 * 4 + 2 * 16);
+    let at = head.writeInt16BE(5, 0);
+    at = head.writeInt32BE(16, at);
+    at += uuidBytes(r.record.seller_id).copy(head, at);
+    at = head.writeInt32BE(16, at);
+    at += uuidBytes(r.record.invoice_id).copy(head, at);
+    head.writeInt32BE(d.deflated.byteLength, at);
+    const tail = Buffer.alloc(16);
+    tail.writeInt32BE(4, 0);
+    tail.writeInt32BE(d.crc32 | 0, 4); // the unsigned CRC-32 in an int4's bits
+    tail.writeInt32BE(4, 8);
+    tail.writeInt32BE(d.size, 12);
+    parts.push(head, d.deflated, tail);
+  }
+  parts.push(BINARY_TRAILER);
+  return Buffer.concat(parts);
+}
+
+/** Rows in COPY's text format, one line each. */
+const textLines = (rows: unknown[][]) => rows.map((row) => `${row.map(copyText).join('\t')}\n`).join('');
+
+/**
+ * The same rows as insertInvoicesQuery, as three `COPY … FROM STDIN` on PostgreSQL, to run in one
+ * transaction. COPY reads plain text and batches the heap inserts, where the JSON statement parsed
+ * every character of its parameter and materialized the rows (100 NF-e per run, backend CPU per
+ * invoice: 160-180 µs as JSON, 77-97 µs as COPY). A transaction id repeated within an invoice is
+ * sent once (the JSON statement skipped it on conflict).
+ */
+export function copyInvoicesQueries(invoices: NewInvoice[], deflated: DeflatedBytes[]) {
+  const transactions: unknown[][] = [];
+  for (const r of invoices) {
+    const seen = new Set<string>();
+    for (const t of r.transactions) {
+      const key = JSON.stringify([t.name, t.id]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      transactions.push([r.record.seller_id, t.name, t.id, r.record.invoice_id]);
+    }
+  }
+  return [
+    copyStatement(
+      `copy invoices (${names}) from stdin`,
+      textLines(
+        invoices.map((r) => {
+          const row: Record<string, unknown> = { ...r.record, listing: r.listing ?? null };
+          return INVOICE_COLUMNS.map(([name]) => row[name]);
+        }),
+      ),
+    ),
+    copyStatement(
+      'copy invoice_documents (seller_id, invoice_id, xml_deflated, xml_crc32, xml_size) from stdin (format binary)',
+      documentsData(invoices, deflated),
+    ),
+    ...(transactions.length
+      ? [
+          copyStatement(
+            'copy invoice_transactions (seller_id, name, value, invoice_id) from stdin',
+            textLines(transactions),
+          ),
+        ]
+      : []),
+  ];
 }
