@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UniqueViolationError } from '../../src/core/errors.js';
+import { UnavailableError, UniqueViolationError } from '../../src/core/errors.js';
 import { DataDirLockedError } from '../../src/infra/db/data-dir-lock.js';
 import { openDatabase } from '../../src/infra/db/database.js';
 import { translateDbError } from '../../src/infra/db/db-errors.js';
@@ -95,6 +95,28 @@ describe.runIf(process.env.TEST_DATABASE_URL)('a PostgreSQL database', () => {
       }
     } finally {
       await sql.raw(`drop database if exists ${name}`).execute(server.db);
+      await server.close();
+    }
+  });
+
+  it('fails a transaction whose connection the server terminates as unavailable, and serves the next query', async () => {
+    const server = await openDatabase({ databaseUrl: process.env.TEST_DATABASE_URL, dataDir: os.tmpdir() });
+    try {
+      const err = await server.db
+        .transaction()
+        .execute(async (trx) => {
+          const own = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+          await sql`select pg_terminate_backend(${own.rows[0]?.pid})`.execute(server.db);
+          // Until the client has seen its connection end: then pg fails the query and the ROLLBACK
+          // after it with errors of its own, which carry no code.
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          await sql`select 1`.execute(trx);
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(translateDbError(err)).toBeInstanceOf(UnavailableError);
+      expect((await sql<{ one: number }>`select 1 as one`.execute(server.db)).rows).toEqual([{ one: 1 }]);
+    } finally {
       await server.close();
     }
   });

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UnavailableError } from '../../src/core/errors.js';
 import type { InvoiceRecord } from '../../src/core/invoices/invoice-records.js';
 import { invoiceSummary, invoiceView } from '../../src/core/invoices/invoice-view.js';
 import { spApiListingRendering } from '../../src/http/sp-api/presenters.js';
@@ -220,6 +221,48 @@ describe('invoice integrity without child foreign keys', () => {
       );
     }
   });
+
+  it.runIf(process.env.TEST_DATABASE_URL)(
+    'stores no chunk in part when its connection dies during a COPY, and the same batch again stores the rest',
+    async () => {
+      const { ingest } = t.deps.services;
+      const db = t.db.database.db;
+      const items = Array.from({ length: 3000 }, (_, i) => ({ bytes: doc(20_000 + i), meta }));
+      const stored = async () =>
+        (
+          await sql<{ n: number }>`
+            select count(*)::int as n from invoices
+            where seller_id = ${seller.sellerId} and number::int between 20000 and 22999`.execute(db)
+        ).rows[0]?.n;
+      let finished = false;
+      const outcome = ingest.ingestMany(items).then(
+        () => 'finished',
+        (err: unknown) => err,
+      );
+      void outcome.then(() => {
+        finished = true;
+      });
+      // Terminate the backend of the first COPY seen (SQLSTATE 57P01, as when a server shuts down).
+      let terminated = false;
+      while (!terminated && !finished) {
+        const copying = await sql<{ pid: number }>`
+          select pid from pg_stat_activity where state = 'active' and query like 'copy invoice%'`.execute(db);
+        const pid = copying.rows[0]?.pid;
+        if (pid) terminated = (await sql`select pg_terminate_backend(${pid})`.execute(db)).rows.length === 1;
+      }
+      expect(terminated).toBe(true);
+      const failure = await outcome;
+      expect(failure).toBeInstanceOf(UnavailableError);
+      const before = await stored();
+      expect(before).toBeLessThan(3000);
+      expect((before ?? 0) % 100).toBe(0); // whole chunks only
+      expect(await orphans()).toEqual({ documents: 0, transactions: 0, bare: 0 });
+      const again = await ingest.ingestMany(items);
+      expect(again.every((r) => r.ok)).toBe(true);
+      expect(await stored()).toBe(3000);
+      expect(await orphans()).toEqual({ documents: 0, transactions: 0, bare: 0 });
+    },
+  );
 
   it('writes every column of an invoice when inserting new ones (all but the version, which starts at 0)', async () => {
     const columns = await sql<{ name: string }>`

@@ -13,6 +13,16 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 
 /**
+ * `pg`'s errors for a connection lost under a query, which carry no code. Kysely's transactions
+ * answer a failure with ROLLBACK, and when the server has just terminated the connection (57P01)
+ * that ROLLBACK's error is the one thrown.
+ */
+const LOST_CONNECTION =
+  /^(Connection terminated( unexpectedly)?|Client (has encountered a connection error|was closed) and is not queryable)$/;
+
+const unavailable = () => new UnavailableError('a backing service is unavailable; retry shortly');
+
+/**
  * The one place database errors become the core's errors: a unique violation (23505) is a conflict
  * the caller may resolve; SQLSTATE class 22 (data exception: NUL in text, a malformed uuid, a
  * timestamp out of range) is a value the request carried and the core failed to screen, a 400
@@ -21,6 +31,7 @@ const UNAVAILABLE_CODES = new Set([
  */
 export function translateDbError(err: unknown): unknown {
   if (err instanceof DomainError) return err;
+  if (err instanceof Error && LOST_CONNECTION.test(err.message)) return unavailable();
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return err;
   if (code === '23505') {
@@ -30,8 +41,7 @@ export function translateDbError(err: unknown): unknown {
   if (/^22[0-9A-Z]{3}$/.test(code)) {
     return InvalidInputError.field('request', 'holds a value that cannot be stored or compared');
   }
-  if (UNAVAILABLE_CODES.has(code))
-    return new UnavailableError('a backing service is unavailable; retry shortly');
+  if (UNAVAILABLE_CODES.has(code)) return unavailable();
   return err;
 }
 
