@@ -71,20 +71,26 @@ describe('event documents in a bulk batch', () => {
   });
 
   /**
-   * Statuses by number, events by (number, type, sequence) and the stored listing renderings (which
-   * name invoice ids, so differ between sellers), as the seller's store holds them.
+   * Statuses (with SEFAZ's code and text) by number, events by (number, type, sequence) and the
+   * stored listing renderings (which name invoice ids, so differ between sellers), as the seller's
+   * store holds them.
    */
   const storeOf = async (seller: Seller) => {
     const db = t.db.database.db;
-    const invoices = await sql<{ number: string; status: string; listing: string | null }>`
-      select number, status, listing from invoices where seller_id = ${seller.sellerId} order by number::int`.execute(
-      db,
-    );
+    const invoices = await sql<{
+      number: string;
+      status: string;
+      error_code: string;
+      gov_response: string;
+      listing: string | null;
+    }>`
+      select number, status, error_code, gov_response, listing from invoices
+      where seller_id = ${seller.sellerId} order by number::int`.execute(db);
     const events = await sql<{ number: string; event_type: string; sequence: number; applied: boolean }>`
       select substr(access_key, 26, 9)::int::text as number, event_type, sequence, applied_at is not null as applied
       from nfe_events where seller_id = ${seller.sellerId} order by 1, 2, 3`.execute(db);
     return {
-      invoices: invoices.rows.map((r) => ({ number: r.number, status: r.status })),
+      invoices: invoices.rows.map(({ listing: _, ...r }) => r),
       events: events.rows,
       listings: invoices.rows.map((r) => r.listing),
     };
@@ -98,7 +104,7 @@ describe('event documents in a bulk batch', () => {
     const { listings: _, ...stored } = await storeOf(batch);
     const { listings: __, ...alone } = await storeOf(single);
     expect(stored).toEqual(alone);
-    expect((await storeOf(batch)).invoices).toEqual([
+    expect((await storeOf(batch)).invoices.map(({ number, status }) => ({ number, status }))).toEqual([
       { number: '1', status: 'CANCELED' },
       { number: '2', status: 'AUTHORIZED' },
       { number: '3', status: 'CANCELED' },

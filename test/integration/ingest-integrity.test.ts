@@ -19,17 +19,26 @@ interface PlanNode {
   'Relation Name'?: string;
   'Actual Rows': number;
   'Actual Loops': number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
   Plans?: PlanNode[];
 }
 
-/** Every node of an EXPLAIN (ANALYZE, FORMAT JSON) plan that reads a table, with the rows it read. */
+/**
+ * Every node of an EXPLAIN (ANALYZE, FORMAT JSON) plan that reads a table, with the rows it read
+ * (those it returned and those its filter or recheck threw away).
+ */
 function relationScans(node: PlanNode): { type: string; relation: string; rowsRead: number }[] {
   const own = node['Relation Name']
     ? [
         {
           type: node['Node Type'],
           relation: node['Relation Name'],
-          rowsRead: node['Actual Rows'] * node['Actual Loops'],
+          rowsRead:
+            (node['Actual Rows'] +
+              (node['Rows Removed by Filter'] ?? 0) +
+              (node['Rows Removed by Index Recheck'] ?? 0)) *
+            node['Actual Loops'],
         },
       ]
     : [];
