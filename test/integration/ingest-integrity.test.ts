@@ -254,10 +254,15 @@ describe('invoice integrity without child foreign keys', () => {
       // Terminate the backend of the first COPY seen (SQLSTATE 57P01, as when a server shuts down).
       let terminated = false;
       while (!terminated && !finished) {
+        // This database's only: other test files run beside this one on the same server.
         const copying = await sql<{ pid: number }>`
-          select pid from pg_stat_activity where state = 'active' and query like 'copy invoice%'`.execute(db);
+          select pid from pg_stat_activity
+          where datname = current_database() and state = 'active' and query like 'copy invoice%'`.execute(db);
         const pid = copying.rows[0]?.pid;
-        if (pid) terminated = (await sql`select pg_terminate_backend(${pid})`.execute(db)).rows.length === 1;
+        if (pid)
+          terminated =
+            (await sql<{ done: boolean }>`select pg_terminate_backend(${pid}) as done`.execute(db)).rows[0]
+              ?.done === true;
       }
       expect(terminated).toBe(true);
       const failure = await outcome;

@@ -9,11 +9,12 @@ import { from as copyFrom } from 'pg-copy-streams';
  * client's query (routeCopyStatements) sees the comment, drops it, and streams the data instead.
  * PGlite has no such route: only code that knows it runs on PostgreSQL may build these.
  */
-const COPY_DATA = '/* copy data: $1 */';
+const COPY_OPEN = ' /* copy data: ';
+const COPY_DATA = `${COPY_OPEN}$1 */`;
 
 /** `statement` (a `COPY … FROM STDIN`) with `data` as what it reads. */
 export function copyStatement(statement: string, data: string | Buffer): RawBuilder<unknown> {
-  return sql`${sql.raw(statement)} /* copy data: ${data} */`;
+  return sql`${sql.raw(statement + COPY_OPEN)}${data}${sql.raw(' */')}`;
 }
 
 /** Routes this client's COPY statements (copyStatement) through pg-copy-streams. */
