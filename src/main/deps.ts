@@ -44,6 +44,7 @@ import { systemIds } from '../infra/ids.js';
 import { JobQueue } from '../infra/jobs/queue.js';
 import { renderInvoiceSheetPdf } from '../infra/pdf/invoice-sheet-pdf.js';
 import { pdfkitDanfeRenderer } from '../infra/pdf/pdfkit-danfe-renderer.js';
+import { nfeReadThread } from '../infra/threads/nfe-read-thread.js';
 import { checkedZipReader } from '../infra/zip/read-zip.js';
 import { archiveLimits } from './archive-limits.js';
 import { type Config, publicBaseUrl } from './config.js';
@@ -103,6 +104,7 @@ export function buildServices(
     config.maxXmlBytes,
     checkedZipReader(archiveLimits(config)),
     spApiListingRendering,
+    nfeReadThread.read,
   );
   const danfe = new DanfeService(store, pdfkitDanfeRenderer);
   // How asynchronous results reach sellers: signed links to this server, and a nudge to the worker.

@@ -3,12 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/infra/db/database.js';
 import { migrate } from '../../src/infra/db/migrate.js';
+import { ensureCliBuilt } from './cli-process.js';
 
 /**
  * Creating a PGlite cluster (initdb) takes seconds; copying a migrated one takes milliseconds. On
  * PGlite runs, build one template per run and let every test file start from a copy of it.
  */
 export default async function setup(): Promise<() => void> {
+  // Threads load the build of the sources (a thread cannot load TypeScript): keep it current.
+  ensureCliBuilt();
   if (process.env.TEST_DATABASE_URL) return () => {};
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'invoicehub-template-'));
   // A timer that holds the process: were the database thread to hang without holding it, vitest

@@ -4,7 +4,7 @@ import { BRAZIL } from '../marketplaces.js';
 import { buildCancellationEventXml, buildNfeXml, type NfeBuildOutcome } from '../nfe/build.js';
 import { makeCnpj, makeCpf } from '../nfe/cnpj.js';
 import type { OrderInvoicesService } from '../order-invoices/order-invoices-service.js';
-import type { OrderInput, OrdersService } from '../orders/orders-service.js';
+import { MAX_ORDERS_PER_CALL, type OrderInput, type OrdersService } from '../orders/orders-service.js';
 import type { Clock } from '../ports/clock.js';
 import type { IssuedCredentials, SellersService } from '../sellers/sellers-service.js';
 import { demoOrdersMissingKeys } from './demo-missing-keys.js';
@@ -45,7 +45,7 @@ function prng(seed: number): () => number {
 }
 
 /** Documents per ingestion batch (one transaction each). */
-const BATCH = 500;
+const BATCH = 2000;
 
 const PRODUCTS = [
   ['LIV-001', 'Livro Dom Casmurro', 39.9],
@@ -216,9 +216,10 @@ class DemoBatch {
       summary.byStatus['CANCELED'] = (summary.byStatus['CANCELED'] ?? 0) + 1;
       summary.events++;
     }
-    if (this.orders.length) {
-      await this.sink.upsertOrders(this.orders);
-      summary.orders += this.orders.length;
+    for (let at = 0; at < this.orders.length; at += MAX_ORDERS_PER_CALL) {
+      const part = this.orders.slice(at, at + MAX_ORDERS_PER_CALL);
+      await this.sink.upsertOrders(part);
+      summary.orders += part.length;
     }
     this.documents = [];
     this.cancellations = [];

@@ -1,10 +1,10 @@
 import { ConflictError, DomainError, type FieldProblem, UniqueViolationError } from '../errors.js';
 import { parseAccessKey } from '../nfe/access-key.js';
 import { nfeField } from '../nfe/field-names.js';
-import { readNfeDocument } from '../nfe/read.js';
 import { deriveStatus } from '../nfe/status.js';
 import type { NfeInvoiceDocument } from '../nfe/types.js';
 import type { Clock } from '../ports/clock.js';
+import type { DocumentsReader, ReadOutcome } from '../ports/documents-reader.js';
 import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
@@ -57,14 +57,13 @@ export function eventResult(r: EventApplied): IngestResult {
   };
 }
 
+function refused(message: string, problems: FieldProblem[]): BatchResult {
+  return { ok: false, message, errors: problems.length ? problems : [{ field: 'xml', message }] };
+}
+
 function failure(err: unknown): BatchResult {
   if (!(err instanceof DomainError)) throw err;
-  const { problems } = err;
-  return {
-    ok: false,
-    message: err.message,
-    errors: problems.length ? problems : [{ field: 'xml', message: err.message }],
-  };
+  return refused(err.message, err.problems);
 }
 
 /** What a batch needs besides its documents; the careful path is the single-document ingestion. */
@@ -74,12 +73,14 @@ export interface BatchContext {
   clock: Clock;
   ids: Ids;
   maxXmlBytes: number;
+  /** How the batch's documents are read (on this thread, or another; see DocumentsReader). */
+  read: DocumentsReader;
   rendering?: ListingRendering | undefined;
 }
 
 /**
- * Documents per chunk of a batch. Reading chunks (XML parsing, on this thread) overlaps storing
- * an earlier one (the database's work, in its own process or thread), so a batch costs about the
+ * Documents per chunk of a batch. Reading chunks (XML parsing, on the reader's thread) overlaps
+ * storing an earlier one (this thread's and the database's work), so a batch costs about the
  * larger of the two instead of their sum.
  */
 const CHUNK = 100;
@@ -89,8 +90,6 @@ const CHUNK = 100;
  * PostgreSQL: 3 ahead against 1, 1.07x docs/s).
  */
 const READ_AHEAD = 3;
-/** Reading gives the loop back this often, so the store's replies are not kept waiting long. */
-const READ_SLICE_MS = 2;
 
 /**
  * Many documents at once (bulk ZIPs, the CLI, demo data). The common case, a new invoice with no
@@ -104,25 +103,27 @@ const READ_SLICE_MS = 2;
  */
 export async function ingestBatch(ctx: BatchContext, items: BatchItem[]): Promise<BatchResult[]> {
   const results: (BatchResult | undefined)[] = new Array(items.length);
-  // Chunk k's reading, each started once the one before it is done (reading is this thread's work).
+  // Chunk k's reading: its documents go to the reader at once (a reader on another thread works
+  // through them in order); what was read is sorted out here, chunk after chunk.
   const readings: Promise<ReadChunk>[] = [];
   let previous: Promise<unknown> = Promise.resolve();
   const readUpTo = (last: number) => {
     for (let k = readings.length; k <= last && k * CHUNK < items.length; k++) {
-      const from = k * CHUNK;
-      const reading = previous.then(() =>
-        readCandidates(ctx, items, from, Math.min(from + CHUNK, items.length), results),
+      const chunk = items.slice(k * CHUNK, (k + 1) * CHUNK);
+      const outcomes = ctx.read(
+        chunk.map((item) => item.bytes),
+        { maxBytes: ctx.maxXmlBytes },
       );
+      const from = k * CHUNK;
+      const reading = previous.then(async () => sortOut(ctx, chunk, from, await outcomes, results));
       reading.catch(() => {}); // awaited below, unless storing a chunk before it failed first
       readings.push(reading);
       previous = reading.catch(() => {});
     }
   };
   for (let k = 0; k * CHUNK < items.length; k++) {
-    readUpTo(k);
-    const chunk = await (readings[k] as Promise<ReadChunk>);
     readUpTo(k + READ_AHEAD);
-    await storeChunk(ctx, items, chunk, results);
+    await storeChunk(ctx, items, await (readings[k] as Promise<ReadChunk>), results);
   }
   return results as BatchResult[];
 }
@@ -204,24 +205,30 @@ function groupBy<T>(list: T[], keyOf: (t: T) => string): Map<string, T[]> {
   return groups;
 }
 
-/** Parses items [from, to) and finds their sellers; answers go to the careful path, failures to `results`. */
-async function readCandidates(
+/**
+ * What reading `chunk` (items from `from` on) gave, sorted out: new-invoice candidates with their
+ * sellers, events, answers for the careful path; refusals go to `results`.
+ */
+async function sortOut(
   ctx: BatchContext,
-  items: BatchItem[],
+  chunk: BatchItem[],
   from: number,
-  to: number,
+  outcomes: ReadOutcome[],
   results: (BatchResult | undefined)[],
 ): Promise<ReadChunk> {
   const sellerOf = ctx.single.sellerLookup();
   const candidates: Candidate[] = [];
   const events: EventCandidate[] = [];
   const careful: number[] = [];
-  const slice = timeSlicer(READ_SLICE_MS);
-  for (let index = from; index < to; index++) {
-    const item = items[index] as BatchItem;
-    await slice();
+  for (const [i, outcome] of outcomes.entries()) {
+    const index = from + i;
+    const item = chunk[i] as BatchItem;
     try {
-      const doc = readNfeDocument(item.bytes, { maxBytes: ctx.maxXmlBytes });
+      if (!outcome.ok) {
+        results[index] = refused(outcome.message, outcome.problems);
+        continue;
+      }
+      const { doc } = outcome;
       if (doc.kind === 'answer') {
         careful.push(index);
         continue;

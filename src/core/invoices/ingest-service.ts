@@ -4,6 +4,7 @@ import { parseAccessKey } from '../nfe/access-key.js';
 import { nfeField, nfeProblem } from '../nfe/field-names.js';
 import { nfeElement } from '../nfe/join-proc.js';
 import { readNfeDocument } from '../nfe/read.js';
+import { readHere } from '../nfe/read-many.js';
 import { deriveStatus } from '../nfe/status.js';
 import type {
   InvoiceStatus,
@@ -15,6 +16,7 @@ import type {
 } from '../nfe/types.js';
 import type { ArchiveReader } from '../ports/archives.js';
 import type { Clock } from '../ports/clock.js';
+import type { DocumentsReader } from '../ports/documents-reader.js';
 import type { Ids } from '../ports/ids.js';
 import type { Store } from '../ports/store.js';
 import type { SellerRecord } from '../sellers/seller-records.js';
@@ -74,6 +76,8 @@ export class IngestService {
     private readonly zipEntries: ArchiveReader,
     /** The dialect's listing rendering, stored with each new invoice (see listing-rendering.ts). */
     private readonly rendering?: ListingRendering,
+    /** How `ingestMany` reads its documents: on this thread unless given a reader on another. */
+    private readonly read: DocumentsReader = readHere,
   ) {}
 
   /** Invoices created by `ingestMany` since it last asked for the store's upkeep. */
@@ -109,6 +113,7 @@ export class IngestService {
         clock: this.clock,
         ids: this.ids,
         maxXmlBytes: this.maxXmlBytes,
+        read: this.read,
         rendering: this.rendering,
       },
       items,

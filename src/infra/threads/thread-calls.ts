@@ -39,6 +39,11 @@ export class ThreadCalls<R extends ThreadReply> {
     return this.gone !== undefined;
   }
 
+  /** Ends the thread; pending and later calls reject. */
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
   /** `transfer`: buffers moved to the thread instead of copied (unusable here afterwards). */
   call(message: object, transfer: ArrayBuffer[] = []): Promise<R> {
     return this.expect(this.nextId++, message, transfer);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -81,7 +82,54 @@ export interface TestBackend {
   pagedStore: BlobStore;
   /** Disk only: the store's root, to look for temp files. */
   root?: string;
+  /**
+   * Bytes the store has handed on to its storage so far: disk, in files under its root; S3, sent to
+   * the server (counted by a proxy in front of s3rver, request heads included).
+   */
+  handedOn(): number;
   cleanup(): Promise<void>;
+}
+
+function bytesUnder(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    // A file renamed or removed between the listing and its stat is simply not counted.
+    if (entry.isFile())
+      total += fs.statSync(path.join(entry.parentPath, entry.name), { throwIfNoEntry: false })?.size ?? 0;
+  }
+  return total;
+}
+
+/** A TCP proxy on 127.0.0.1 in front of `port`, counting the bytes its clients send. */
+async function countingProxy(
+  port: number,
+): Promise<{ port: number; sent(): number; close(): Promise<void> }> {
+  let sent = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.on('data', (chunk: Buffer) => {
+      sent += chunk.length;
+    });
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    sent: () => sent,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
 }
 
 export async function diskBackend(): Promise<TestBackend> {
@@ -92,6 +140,7 @@ export async function diskBackend(): Promise<TestBackend> {
     store,
     pagedStore: store,
     root,
+    handedOn: () => (fs.existsSync(root) ? bytesUnder(root) : 0),
     cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -99,16 +148,19 @@ export async function diskBackend(): Promise<TestBackend> {
 /** S3 stores on a fresh s3rver. */
 export async function s3Backend(): Promise<TestBackend> {
   const server = await startS3Server();
-  const options = { ...server, forcePathStyle: true };
+  const proxy = await countingProxy(Number(new URL(server.endpoint).port));
+  const options = { ...server, endpoint: `http://127.0.0.1:${proxy.port}`, forcePathStyle: true };
   const store = new S3BlobStore(options);
   const pagedStore = new S3BlobStore({ ...options, listPageSize: 2 });
   await store.ensureBucket();
   return {
     store,
     pagedStore,
+    handedOn: proxy.sent,
     cleanup: async () => {
       await store.close();
       await pagedStore.close();
+      await proxy.close();
       await server.close();
     },
   };
