@@ -44,7 +44,8 @@ async function documents(): Promise<Uint8Array[]> {
     '<nfeProc><NFe>',
     'not xml at all',
     '<?xml version="1.0"?><html><body/></html>',
-    valid.replace(/Id="NFe(\d{43})\d"/, 'Id="NFe$10"'),
+    // A wrong check digit.
+    valid.replace(/Id="NFe(\d{43})(\d)"/, (_, head, digit) => `Id="NFe${head}${(Number(digit) + 1) % 10}"`),
     `<!DOCTYPE x [<!ENTITY a "b">]>${valid}`,
     `${valid}${' '.repeat(OPTS.maxBytes)}`,
   ].map(encode);
@@ -64,8 +65,8 @@ afterAll(async () => {
   delete process.env.READER_EXIT_ONCE;
 });
 
-function reader(module?: string | null): NfeReadThread {
-  const t = new NfeReadThread(module);
+function reader(module?: string | null, idleMs?: number): NfeReadThread {
+  const t = new NfeReadThread(module, idleMs);
   threads.push(t);
   return t;
 }
@@ -100,6 +101,19 @@ describe('NF-e read on a thread of their own', () => {
     expect(t.readOnThread).toBe(200);
     expect(await t.read(batch, OPTS)).toEqual(expected);
     expect(t.readOnThread).toBe(400);
+  });
+
+  it('ends its thread once idle, and starts another for the next batch', async () => {
+    const t = reader(undefined, 500);
+    const batch = docs.slice(0, 50);
+    const expected = await readHere(batch, OPTS);
+    // Back to back, the batches share one thread.
+    for (let i = 0; i < 3; i++) expect(await t.read(batch, OPTS)).toEqual(expected);
+    expect(t.started).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await t.read(batch, OPTS)).toEqual(expected);
+    expect(t.started).toBe(2);
+    expect(t.readOnThread).toBe(200);
   });
 
   it('reads here when there is no build for a thread to load', async () => {

@@ -48,7 +48,7 @@ function isXmlEntry(entry: ArchiveEntry): boolean {
 }
 
 /** Documents per batch, and bytes held at most before a batch is flushed. */
-const BATCH_ITEMS = 1000;
+const BATCH_ITEMS = 200;
 const BATCH_BYTES = 32 * 1024 * 1024;
 
 function toItemResult(name: string, r: BatchResult): BulkItemResult {

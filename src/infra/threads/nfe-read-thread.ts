@@ -48,6 +48,19 @@ interface Reply {
 }
 
 /**
+ * A thread keeps its heap (~20-30 MB) while it waits: it ends after this long without a batch, and
+ * the next one starts it again (~50 ms). A bulk load sends batches without such pauses.
+ */
+const IDLE_MS = 2_000;
+
+/**
+ * The thread's heap for young objects: reading a chunk makes megabytes of garbage, most of it dead
+ * by the next collection, and V8's default (up to 3 x 16 MB) kept ~25 MB more resident through a
+ * bulk load than 4 MB does (`npm run bench -- rss`, 100k NF-e).
+ */
+const YOUNG_GENERATION_MB = 4;
+
+/**
  * The compiled read-many module the thread loads. A thread cannot load TypeScript: when this file
  * runs as a source (tests), the thread loads the build of the same sources (`npm test` builds
  * first); without one, documents are read on the calling thread.
@@ -69,11 +82,22 @@ function readerModule(): string | null {
  */
 export class NfeReadThread {
   private calls: Promise<ThreadCalls<Reply> | undefined> | undefined;
+  /** Batches out on the thread, and the timer that ends it once none has been for IDLE_MS. */
+  private out = 0;
+  private idle: NodeJS.Timeout | undefined;
   /** Documents read on the thread so far (the others were read on the calling thread). */
   readOnThread = 0;
+  /** Threads started so far. */
+  started = 0;
 
-  /** `module`: the compiled read-many module to load; null reads on the calling thread. */
-  constructor(private readonly module: string | null = readerModule()) {}
+  /**
+   * `module`: the compiled read-many module to load (null: read on the calling thread); `idleMs`:
+   * how long the thread waits for a batch before it ends.
+   */
+  constructor(
+    private readonly module: string | null = readerModule(),
+    private readonly idleMs = IDLE_MS,
+  ) {}
 
   readonly read: DocumentsReader = async (documents, opts) => {
     if (!documents.length) return [];
@@ -90,19 +114,24 @@ export class NfeReadThread {
       at += d.byteLength;
     }
     let reply: Reply;
+    clearTimeout(this.idle);
+    this.out++;
     try {
       reply = await calls.call({ packed, sizes, opts }, [packed]);
     } catch {
       // The thread died (its batch is lost with it) or reported a bug: read here, where a bug throws.
       if (calls.stopped && this.calls === started) this.calls = undefined;
       return readHere(documents, opts);
+    } finally {
+      if (--this.out === 0) this.idle = setTimeout(() => void this.stop(), this.idleMs).unref();
     }
     this.readOnThread += documents.length;
     return reply.outcomes as ReadOutcome[];
   };
 
-  /** Stops the thread (tests; a stopped thread is started again by the next read). */
+  /** Ends the thread (idle, or tests); the next read starts a new one. */
   async stop(): Promise<void> {
+    clearTimeout(this.idle);
     const calls = await this.calls;
     this.calls = undefined;
     await calls?.terminate();
@@ -115,12 +144,20 @@ export class NfeReadThread {
   }
 
   private async start(module: string): Promise<ThreadCalls<Reply> | undefined> {
-    const calls = new ThreadCalls<Reply>(new Worker(PROGRAM, { eval: true, workerData: { module } }), {
-      failed: (reply) =>
-        reply.error === undefined ? undefined : new Error(`reading failed: ${reply.error}`),
-      stopped: (cause) =>
-        typeof cause === 'number' ? new Error(`the reading thread exited with code ${cause}`) : cause,
-    });
+    this.started++;
+    const calls = new ThreadCalls<Reply>(
+      new Worker(PROGRAM, {
+        eval: true,
+        workerData: { module },
+        resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+      }),
+      {
+        failed: (reply) =>
+          reply.error === undefined ? undefined : new Error(`reading failed: ${reply.error}`),
+        stopped: (cause) =>
+          typeof cause === 'number' ? new Error(`the reading thread exited with code ${cause}`) : cause,
+      },
+    );
     try {
       await calls.ready();
       return calls;
