@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DeflatedBytes } from '../../core/ports/archives.js';
-import { ThreadCalls } from './thread-calls.js';
+import { packBytes, ThreadCalls } from './thread-calls.js';
 
 /**
  * The thread's program: deflates a batch of entries and computes their CRC-32 with Node's zlib.
@@ -71,20 +71,12 @@ class DeflateThread {
         stopped: (cause) =>
           typeof cause === 'number' ? new Error(`the deflate thread exited with code ${cause}`) : cause,
       });
-    const sizes = entries.map((e) => e.byteLength);
-    // A buffer of our own to move (never Node's shared pool, nor the caller's entries).
-    const packed = new ArrayBuffer(sizes.reduce((n, size) => n + size, 0));
-    const view = new Uint8Array(packed);
-    let at = 0;
-    for (const e of entries) {
-      view.set(e, at);
-      at += e.byteLength;
-    }
+    const { packed, sizes } = packBytes(entries);
     const reply = await this.calls.call({ level, packed, sizes }, [packed]);
     const all = new Uint8Array(reply.deflated as ArrayBuffer);
     const deflatedSizes = reply.deflatedSizes as number[];
     const crcs = reply.crcs as number[];
-    at = 0;
+    let at = 0;
     return sizes.map((size, i) => {
       const length = deflatedSizes[i] as number;
       const deflated = all.subarray(at, at + length);

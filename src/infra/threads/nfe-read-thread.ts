@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { readHere } from '../../core/nfe/read-many.js';
 import type { DocumentsReader, ReadOutcome } from '../../core/ports/documents-reader.js';
 import { packageRoot } from '../package-root.js';
-import { ThreadCalls } from './thread-calls.js';
+import { packBytes, ThreadCalls } from './thread-calls.js';
 
 /**
  * The thread's program: readOutcome (core/nfe/read-many) on each document of a batch, which
@@ -104,15 +104,7 @@ export class NfeReadThread {
     const started = this.thread();
     const calls = await started;
     if (!calls) return readHere(documents, opts);
-    const sizes = documents.map((d) => d.byteLength);
-    // A buffer of our own to move (never the caller's, which may be a view of a larger one).
-    const packed = new ArrayBuffer(sizes.reduce((n, size) => n + size, 0));
-    const view = new Uint8Array(packed);
-    let at = 0;
-    for (const d of documents) {
-      view.set(d, at);
-      at += d.byteLength;
-    }
+    const { packed, sizes } = packBytes(documents);
     let reply: Reply;
     clearTimeout(this.idle);
     this.out++;

@@ -85,3 +85,20 @@ export class ThreadCalls<R extends ThreadReply> {
     this.pending.clear();
   }
 }
+
+/**
+ * Byte arrays packed into one new buffer, to move to a thread (postMessage's transfer list) rather
+ * than copy: a posted view copies the whole buffer under it (Node's 8 KiB pool, a ZIP's entries),
+ * and a moved one must be ours, never the caller's.
+ */
+export function packBytes(entries: Uint8Array[]): { packed: ArrayBuffer; sizes: number[] } {
+  const sizes = entries.map((e) => e.byteLength);
+  const packed = new ArrayBuffer(sizes.reduce((n, size) => n + size, 0));
+  const view = new Uint8Array(packed);
+  let at = 0;
+  for (const e of entries) {
+    view.set(e, at);
+    at += e.byteLength;
+  }
+  return { packed, sizes };
+}
