@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CNPJ, generateDemo } from '../../src/core/demo/demo-data.js';
 import { readHere } from '../../src/core/nfe/read-many.js';
 import { NfeReadThread } from '../../src/infra/threads/nfe-read-thread.js';
-import { ensureCliBuilt } from '../support/cli-process.js';
 import { fixturePath, NFE_ENVELOPES_DIR, NFE_SAMPLES_DIR } from '../support/fixture-files.js';
 import { invoiceXml, nextCnpj } from '../support/fixtures.js';
 
@@ -56,7 +55,6 @@ async function documents(): Promise<Uint8Array[]> {
 
 let docs: Uint8Array[];
 beforeAll(async () => {
-  ensureCliBuilt(); // the thread loads the build of these sources
   docs = await documents();
   process.env.READER_EXIT_ONCE = marker; // read by the dying module, in threads started from now on
 });

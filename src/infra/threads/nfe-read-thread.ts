@@ -62,8 +62,8 @@ const YOUNG_GENERATION_MB = 4;
 
 /**
  * The compiled read-many module the thread loads. A thread cannot load TypeScript: when this file
- * runs as a source (tests), the thread loads the build of the same sources (`npm test` builds
- * first); without one, documents are read on the calling thread.
+ * runs as a source (tests), the thread loads the build of the same sources (the tests' global
+ * setup keeps it current); without one, documents are read on the calling thread.
  */
 function readerModule(): string | null {
   const here = fileURLToPath(import.meta.url);
